@@ -1,0 +1,18 @@
+PYTHON ?= python3
+
+.PHONY: test deps lint typecheck unit docs
+
+# The README's test command: system tools, lint, types, the test suite.
+test: deps lint typecheck unit
+
+deps:
+	bash scripts/ensure-system-deps.sh
+
+lint:
+	$(PYTHON) -m ruff check reference model proofs tests
+
+typecheck:
+	$(PYTHON) -m mypy --strict reference model proofs
+
+unit:
+	$(PYTHON) -m pytest -q -p no:cacheprovider

@@ -1,0 +1,1 @@
+"""rfc5269.scapy_layers."""
