@@ -12,7 +12,7 @@ lint:
 	$(PYTHON) -m ruff check reference model proofs tests
 
 typecheck:
-	$(PYTHON) -m mypy --strict reference model proofs
+	bash scripts/typecheck.sh
 
 unit:
 	$(PYTHON) -m pytest -q -p no:cacheprovider
