@@ -3,7 +3,7 @@ PYTHON ?= python3
 .PHONY: test deps lint typecheck unit docs
 
 # The README's test command: system tools, lint, types, the test suite.
-test: deps lint typecheck unit
+test: deps lint typecheck docs unit
 
 deps:
 	bash scripts/ensure-system-deps.sh
@@ -13,6 +13,10 @@ lint:
 
 typecheck:
 	bash scripts/typecheck.sh
+
+# The generated documentation; warnings are errors (issue 8).
+docs:
+	$(PYTHON) -m sphinx -W --keep-going -b html docs docs/_build/html
 
 unit:
 	$(PYTHON) -m pytest -q -p no:cacheprovider

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "rfc5269.wire.cli",
+    "rfc5269.demo",
+    "rfc5269.proofs.cli",
 )
 
 

@@ -8,6 +8,9 @@ command -v tshark >/dev/null 2>&1 || need+=(tshark)
 command -v atk6-sendpees6 >/dev/null 2>&1 || need+=(thc-ipv6)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if ((${#need[@]})); then
     if [ "$(id -u)" != 0 ]; then
         echo "missing system packages: ${need[*]} (run as root to install)" >&2

@@ -62,7 +62,7 @@ from rfc5269.nodes.table import (
     find_transition,
     run_transition,
 )
-from rfc5269.nodes.trace import TraceEvent, TraceLog
+from rfc5269.nodes.trace import TraceEvent, TraceLog, ignored_event
 from rfc5269.send.certpath import HeldPath, RouterCertificates
 from rfc5269.send.keys import key_hash
 from rfc5269.send.receiver import MessageKind, SecuredMessage, SendReceiver
@@ -231,10 +231,14 @@ class AccessRouter:
         return self._out
 
     def state_of(self, cga: IPv6Address, now: float) -> str:
-        """The AR's state towards one MN CGA (derived from its records)."""
+        """The AR's state towards one MN CGA as PAR (derived from its records)."""
         binding = self.bindings.get(cga)
         if binding is not None and binding.until > now:
             return FORWARDING
+        return self.key_state(cga, now)
+
+    def key_state(self, cga: IPv6Address, now: float) -> str:
+        """The AR role's state towards one MN CGA: ``KEYED`` or ``NO_KEY``."""
         record = self.keys.get(cga)
         if record is not None and record.expires > now:
             return KEYED
@@ -280,10 +284,16 @@ class AccessRouter:
 
     def _run(self, table: tuple[Transition, ...], input_kind: str, subject: IPv6Address,
              now: float, state_override: str | None = None) -> TraceEvent | None:
-        state = state_override or self.state_of(subject, now)
+        if state_override is not None:
+            state = state_override
+        elif table is AR_TRANSITIONS:
+            state = self.key_state(subject, now)
+        else:
+            state = self.state_of(subject, now)
         try:
             row = find_transition(table, state, input_kind)
         except LookupError:
+            self.log.record(ignored_event("AR", self.name, now, input_kind, state))
             return None
         checks = {name: (lambda n=name: self._check(n, subject, now)) for name in row.checks}
         specs = {**CHECKS, **par.CHECKS}

@@ -55,7 +55,7 @@ from rfc5269.nodes.packets import (
 from rfc5269.nodes.par import BADF_SPI_HANDOVER_KEY
 from rfc5269.nodes.records import MnKeyRecord, TokenBucket, key_id
 from rfc5269.nodes.table import CheckResult, CheckSpec, Transition, find_transition, run_transition
-from rfc5269.nodes.trace import CheckRecord, TraceEvent, TraceLog
+from rfc5269.nodes.trace import CheckRecord, TraceEvent, TraceLog, ignored_event
 from rfc5269.send.certpath import PathCollector, build_cps
 from rfc5269.send.nonces import make_nonce
 from rfc5269.send.receiver import MessageKind, SecuredMessage, SendReceiver, utc
@@ -342,6 +342,7 @@ class MobileNode:
         try:
             row = find_transition(MN_TRANSITIONS, state, input_kind)
         except LookupError:
+            self.log.record(ignored_event("MN", self.name, now, input_kind, state))
             return None
         facts = self._ctx.facts
         facts["peer"] = str(peer)

@@ -82,6 +82,15 @@ class TraceEvent:
         }
 
 
+def ignored_event(actor: str, node: str, time: float, input_kind: str,
+                  state: str) -> TraceEvent:
+    """The record of an input for which the node's table has no row in its state."""
+    return TraceEvent(
+        actor=actor, node=node, time=time, transition=f"ignore {input_kind} in {state}",
+        input_kind=input_kind, state_before={"state": state}, checks=(), verdict="ignored",
+        reason="no transition", state_after={"state": state}, requirements=())
+
+
 class TraceLog:
     """An append-only list of trace events, shared by the nodes of one run."""
 

@@ -1,0 +1,146 @@
+"""The Z3 encoding: symbolic states and events, the initial condition and the transition relation.
+
+The transition relation is built by running the rules of
+:mod:`rfc5269.model.rules` on Z3 terms. Unchanged fields are passed through by
+identity, so each rule contributes frame conditions only for the fields it
+does not touch (``s'.f == s.f``) and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import z3
+from rfc5269.model.config import ModelConfig
+from rfc5269.model.events import EVENT_FIELDS, Event, EventRecord, Kind, from_record
+from rfc5269.model.rules import RULES
+from rfc5269.model.state import (
+    FBU_FIELDS,
+    KEY_FIELDS,
+    PRR_FIELDS,
+    RTS_FIELDS,
+    State,
+    initial_state,
+)
+
+
+def _tuple_sort(name: str, names: tuple[str, ...]) -> z3.DatatypeSortRef:
+    d = z3.Datatype(name)
+    d.declare(f"mk_{name}", *((f"{name}_{n}", z3.IntSort()) for n in names))
+    return d.create()
+
+
+RTS_SORT = _tuple_sort("RtSolPrMsg", RTS_FIELDS)
+PRR_SORT = _tuple_sort("PrRtAdvMsg", PRR_FIELDS)
+FBU_SORT = _tuple_sort("FbuMsg", FBU_FIELDS)
+KEY_SORT = _tuple_sort("HandoverKey", KEY_FIELDS)
+
+SET_SORTS: dict[str, tuple[z3.DatatypeSortRef, tuple[str, ...]]] = {
+    "known": (KEY_SORT, KEY_FIELDS),
+    "h_rts": (RTS_SORT, RTS_FIELDS),
+    "h_prr": (PRR_SORT, PRR_FIELDS),
+    "h_fbu": (FBU_SORT, FBU_FIELDS),
+    "g_prr_acc": (PRR_SORT, PRR_FIELDS),
+    "g_fbu_app": (FBU_SORT, FBU_FIELDS),
+}
+
+
+def _shape_vars(template: Any, name: str) -> Any:
+    if isinstance(template, tuple):
+        return tuple(_shape_vars(t, f"{name}_{i}") for i, t in enumerate(template))
+    if isinstance(template, bool):
+        return z3.Bool(name)
+    return z3.Int(name)
+
+
+def symbolic_state(cfg: ModelConfig, tag: str) -> State:
+    """Fresh Z3 constants for every field of a state."""
+    tmpl = initial_state(cfg).fields()
+    out: dict[str, Any] = {}
+    for k, v in tmpl.items():
+        if k in SET_SORTS:
+            sort = SET_SORTS[k][0]
+            out[k] = z3.Array(f"{k}_{tag}", sort, z3.BoolSort())
+        else:
+            out[k] = _shape_vars(v, f"{k}_{tag}")
+    return State(**out)
+
+
+def symbolic_event(tag: str) -> EventRecord:
+    """Fresh Z3 constants for every field of the event record."""
+    return EventRecord(**{n: z3.Int(f"ev_{n}_{tag}") for n in EVENT_FIELDS})
+
+
+def _eq(a: Any, b: Any) -> list[Any]:
+    if a is b:
+        return []
+    if isinstance(a, tuple):
+        out: list[Any] = []
+        for x, y in zip(a, b, strict=True):
+            out += _eq(x, y)
+        return out
+    return [a == b]
+
+
+def state_eq(a: State, b: State) -> z3.BoolRef:
+    """Field-wise equality."""
+    fa, fb = a.fields(), b.fields()
+    parts: list[Any] = []
+    for k in fa:
+        parts += _eq(fa[k], fb[k])
+    return z3.And(*parts)
+
+
+def init(cfg: ModelConfig, s: State) -> z3.BoolRef:
+    """The initial condition."""
+    tmpl = initial_state(cfg).fields()
+    parts: list[Any] = []
+    for k, v in s.fields().items():
+        if k in SET_SORTS:
+            parts.append(v == z3.K(SET_SORTS[k][0], z3.BoolVal(False)))
+        else:
+            parts += _eq(v, tmpl[k])
+    return z3.And(*parts)
+
+
+def _ite_state_eq(nxt: State, acc: Any, after: State, cur: State) -> list[Any]:
+    """``nxt == (after if acc else cur)``, using identity to skip untouched fields."""
+    fn, fa, fc = nxt.fields(), after.fields(), cur.fields()
+    parts: list[Any] = []
+
+    def walk(n: Any, a: Any, c: Any) -> None:
+        if isinstance(n, tuple):
+            for x, y, z in zip(n, a, c, strict=True):
+                walk(x, y, z)
+            return
+        if a is c:
+            parts.append(n == c)
+        elif isinstance(acc, bool):
+            parts.append(n == (a if acc else c))
+        else:
+            parts.append(n == z3.If(acc, a, c))
+
+    for k in fn:
+        walk(fn[k], fa[k], fc[k])
+    return parts
+
+
+def transition(
+    cfg: ModelConfig, s: State, e: EventRecord, acc: z3.BoolRef, nxt: State,
+    kinds: tuple[Kind, ...] = tuple(Kind),
+) -> z3.BoolRef:
+    """T(s, e, s'): the event is enabled, ``acc`` is the node's verdict, ``nxt`` the result."""
+    cases: list[Any] = []
+    for k in kinds:
+        out = RULES[k](cfg, s, e)
+        accepted = out.accepted
+        body = z3.And(out.enabled, acc == accepted, *_ite_state_eq(nxt, accepted, out.after, s))
+        cases.append(z3.Implies(e.kind == int(k), body))
+    in_kinds = z3.Or(*(e.kind == int(k) for k in kinds))
+    return z3.And(in_kinds, *cases)
+
+
+def event_from_model(model: z3.ModelRef, e: EventRecord) -> Event:
+    """The concrete event a Z3 model assigns to a symbolic event record."""
+    vals = {n: model.eval(getattr(e, n), model_completion=True).as_long() for n in EVENT_FIELDS}
+    return from_record(EventRecord(**vals))

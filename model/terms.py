@@ -1,0 +1,135 @@
+"""Terms that are either concrete Python values or Z3 expressions.
+
+The model's step relation (:mod:`rfc5269.model.rules`) is written once against
+these helpers. Given concrete ints and bools it computes the next state
+directly (the executable model used for trace conformance); given Z3 terms it
+builds the transition relation the prover reasons about. The two can therefore
+never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import z3
+
+Term = Any
+"""An int, a bool, a tuple of terms, a frozenset (a message set) or a Z3 expression."""
+
+
+def is_concrete(x: Term) -> bool:
+    """True for Python values (the concrete model)."""
+    return isinstance(x, bool | int)
+
+
+def ite(c: Term, a: Term, b: Term) -> Term:
+    """``a`` if ``c`` else ``b``, element-wise on tuples."""
+    if isinstance(c, bool):
+        return a if c else b
+    if isinstance(a, tuple):
+        return tuple(ite(c, x, y) for x, y in zip(a, b, strict=True))
+    return z3.If(c, a, b)
+
+
+def and_(*xs: Term) -> Term:
+    """Conjunction; stays a Python bool when every operand is one."""
+    rest: list[Any] = []
+    for x in xs:
+        if x is False:
+            return False
+        if x is True:
+            continue
+        rest.append(x)
+    if not rest:
+        return True
+    if len(rest) == 1:
+        return rest[0]
+    return z3.And(*rest)
+
+
+def or_(*xs: Term) -> Term:
+    """Disjunction; stays a Python bool when every operand is one."""
+    rest: list[Any] = []
+    for x in xs:
+        if x is True:
+            return True
+        if x is False:
+            continue
+        rest.append(x)
+    if not rest:
+        return False
+    if len(rest) == 1:
+        return rest[0]
+    return z3.Or(*rest)
+
+
+def not_(x: Term) -> Term:
+    """Negation."""
+    if isinstance(x, bool):
+        return not x
+    return z3.Not(x)
+
+
+def implies(a: Term, b: Term) -> Term:
+    """Implication."""
+    return or_(not_(a), b)
+
+
+def eq(a: Term, b: Term) -> Term:
+    """Equality, element-wise on tuples."""
+    if isinstance(a, tuple):
+        return and_(*(eq(x, y) for x, y in zip(a, b, strict=True)))
+    r = a == b
+    if isinstance(r, bool):
+        return r
+    return r
+
+
+def sel(seq: tuple[Term, ...], i: Term) -> Term:
+    """``seq[i]``; for a symbolic index, a chain of ``ite``."""
+    if isinstance(i, int):
+        return seq[i]
+    out = seq[-1]
+    for k in range(len(seq) - 2, -1, -1):
+        out = ite(i == k, seq[k], out)
+    return out
+
+
+def upd(seq: tuple[Term, ...], i: Term, v: Term) -> tuple[Term, ...]:
+    """``seq`` with element ``i`` replaced by ``v``."""
+    if isinstance(i, int):
+        return (*seq[:i], v, *seq[i + 1:])
+    return tuple(ite(i == k, v, old) for k, old in enumerate(seq))
+
+
+def sel2(t: tuple[tuple[Term, ...], ...], i: Term, j: Term) -> Term:
+    """``t[i][j]``."""
+    return sel(sel(t, i), j)
+
+
+def upd2(t: tuple[tuple[Term, ...], ...], i: Term, j: Term, v: Term) -> tuple[Term, ...]:
+    """``t`` with ``t[i][j]`` replaced by ``v``."""
+    return upd(t, i, upd(sel(t, i), j, v))
+
+
+def in_range(x: Term, lo: int, hi: int) -> Term:
+    """``lo <= x < hi``."""
+    if isinstance(x, int):
+        return lo <= x < hi
+    return z3.And(x >= lo, x < hi)
+
+
+def member(s: Term, tup: tuple[Term, ...]) -> Term:
+    """Membership of a message tuple in a message set."""
+    if isinstance(s, frozenset):
+        return tup in s
+    ctor = s.domain().constructor(0)
+    return z3.Select(s, ctor(*tup))
+
+
+def add(s: Term, tup: tuple[Term, ...]) -> Term:
+    """The message set with ``tup`` added."""
+    if isinstance(s, frozenset):
+        return s | {tup}
+    ctor = s.domain().constructor(0)
+    return z3.Store(s, ctor(*tup), True)

@@ -1,0 +1,81 @@
+"""``rfc5269 prove``: run the property catalogue against the model.
+
+Examples::
+
+    rfc5269 prove                          # default profile, everything, 2 processes
+    rfc5269 prove --profile ci --json      # what the tests run, as JSON
+    rfc5269 prove --property P5 --interpretation rfc --depth 8
+    rfc5269 prove --show-traces            # print every counterexample as a chart
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Any
+
+from rfc5269.proofs.base import Result
+from rfc5269.proofs.catalogue import ALL_IDS
+from rfc5269.proofs.configs import CONFIGS
+from rfc5269.proofs.runner import PROFILES, plan, run, status_text, table
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``prove`` subcommand."""
+    p = subparsers.add_parser(
+        "prove", help="prove or refute the RFC 5269 security properties on the Z3 model",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--property", action="append", choices=ALL_IDS,
+                   help="only this property (repeatable)")
+    p.add_argument("--interpretation", action="append", choices=sorted(CONFIGS),
+                   help="only this configuration (repeatable)")
+    p.add_argument("--depth", type=int, help="BMC depth for every BMC job")
+    p.add_argument("--profile", choices=sorted(PROFILES), default="default")
+    p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                   help="worker processes (default: 2)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--show-traces", action="store_true",
+                   help="print every counterexample as a message sequence chart")
+    p.add_argument("--list", action="store_true", help="list the jobs and exit")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the jobs; exit 0 when every result matches its expectation."""
+    jobs = plan(PROFILES[args.profile], args.property, args.interpretation, args.depth)
+    if args.list:
+        for j in jobs:
+            print(j.label(), j.depth)
+        return 0
+    t0 = time.perf_counter()
+
+    def progress(done: int, total: int, r: Result) -> None:
+        if not args.json:
+            print(f"[{done}/{total}] {r.property_id} {r.config} {r.population}: "
+                  f"{status_text(r)} ({r.seconds:.2f}s)", file=sys.stderr, flush=True)
+
+    results = run(jobs, processes=max(1, args.jobs), progress=progress)
+    wall = time.perf_counter() - t0
+    mismatches = [r for r in results if not r.as_expected]
+    disagreements = [r for r in results if r.note.startswith("CONCRETE REPLAY DISAGREES")]
+    if args.json:
+        print(json.dumps({
+            "profile": args.profile,
+            "wall_seconds": round(wall, 2),
+            "results": [r.as_dict() for r in results],
+            "mismatches": len(mismatches),
+        }, indent=2))
+    else:
+        print(table(results))
+        if args.show_traces:
+            for r in results:
+                if r.msc_text:
+                    print()
+                    print(r.msc_text)
+        print(f"\n{len(results)} jobs in {wall:.1f}s wall; "
+              f"{len(mismatches)} differ from the expected outcome; "
+              f"{len(disagreements)} counterexamples disagree with the concrete model.")
+    return 0 if not mismatches and not disagreements else 1

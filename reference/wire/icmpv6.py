@@ -1,0 +1,193 @@
+"""ICMPv6 header and checksum (RFC 4443 §2.1, §2.3), and dispatch to the known messages.
+
+The checksum is the 16-bit one's complement of the one's complement sum of
+the IPv6 pseudo-header (RFC 2460 §8.1: source, destination, upper-layer
+length, three zero octets, next header 58) followed by the ICMPv6 message
+with its checksum field zero.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, Self
+
+from rfc5269.constants import IPPROTO_ICMPV6
+from rfc5269.errors import DecodeError, EncodeError
+from rfc5269.wire.describe import Field, Kind, uint
+
+RFC4443 = "RFC 4443 §2.3"
+Address = ipaddress.IPv6Address | bytes
+
+
+def _addr(a: Address) -> bytes:
+    return a.packed if isinstance(a, ipaddress.IPv6Address) else bytes(a)
+
+
+def ones_complement_checksum(data: bytes) -> int:
+    """The Internet checksum (RFC 1071) of ``data``: complement of the one's complement sum.
+
+    Uses the identity that the sum of 16-bit words modulo 0xFFFF equals the
+    big-endian integer of the data modulo 0xFFFF (2**16 is 1 modulo 0xFFFF).
+    """
+    if len(data) % 2:
+        data = data + b"\x00"
+    value = int.from_bytes(data, "big")
+    r = value % 0xFFFF
+    if r:
+        return 0xFFFF - r
+    return 0 if value else 0xFFFF
+
+
+def pseudo_header(src: Address, dst: Address, length: int, next_header: int) -> bytes:
+    """The IPv6 pseudo-header of RFC 2460 §8.1."""
+    s, d = _addr(src), _addr(dst)
+    if len(s) != 16 or len(d) != 16:
+        raise EncodeError("pseudo_header", "addresses must be 16 octets", "RFC 2460 §8.1")
+    return s + d + struct.pack("!IxxxB", length, next_header)
+
+
+def upper_layer_checksum(src: Address, dst: Address, next_header: int, payload: bytes,
+                         checksum_offset: int) -> int:
+    """Checksum of ``payload`` under the pseudo-header, its checksum field taken as zero."""
+    zeroed = payload[:checksum_offset] + b"\x00\x00" + payload[checksum_offset + 2:]
+    return ones_complement_checksum(pseudo_header(src, dst, len(payload), next_header) + zeroed)
+
+
+def icmpv6_checksum(src: Address, dst: Address, icmp: bytes) -> int:
+    """The ICMPv6 checksum of ``icmp`` sent from ``src`` to ``dst`` (RFC 4443 §2.3)."""
+    return upper_layer_checksum(src, dst, IPPROTO_ICMPV6, icmp, 2)
+
+
+def with_icmpv6_checksum(icmp: bytes, src: Address | None, dst: Address | None) -> bytes:
+    """``icmp`` with its checksum field filled in (left zero when no addresses are given)."""
+    if src is None or dst is None:
+        return icmp[:2] + b"\x00\x00" + icmp[4:]
+    return icmp[:2] + icmpv6_checksum(src, dst, icmp).to_bytes(2, "big") + icmp[4:]
+
+
+def verify_icmpv6_checksum(icmp: bytes, src: Address, dst: Address, owner: str) -> None:
+    """Raise DecodeError unless the received checksum is right (RFC 4443 §2.3)."""
+    received = int.from_bytes(icmp[2:4], "big")
+    expected = icmpv6_checksum(src, dst, icmp)
+    if received != expected:
+        raise DecodeError(f"{owner}.checksum",
+                          f"checksum 0x{received:04x} is wrong, expected 0x{expected:04x}",
+                          RFC4443)
+
+
+class Icmpv6Message(Protocol):
+    """What every decoded ICMPv6 message offers."""
+
+    TYPE: ClassVar[int]
+    raw: bytes
+
+    def encode(self, src: Address | None = None, dst: Address | None = None) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Icmpv6Header:
+    """The generic ICMPv6 header (RFC 4443 §2.1): type, code, checksum."""
+
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        uint("type", 8, "message type", "RFC 4443 §2.1"),
+        uint("code", 8, "message code", "RFC 4443 §2.1"),
+        Field("checksum", Kind.CHECKSUM, 16, 0, "ICMPv6 checksum", RFC4443),
+    )
+
+    type: int
+    code: int
+    checksum: int
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        if len(data) < 4:
+            raise DecodeError("Icmpv6Header", "shorter than 4 octets", "RFC 4443 §2.1")
+        t, c, k = struct.unpack_from("!BBH", data)
+        return cls(t, c, k)
+
+    def encode(self) -> bytes:
+        return struct.pack("!BBH", self.type, self.code, self.checksum)
+
+
+@dataclass(frozen=True)
+class Icmpv6Unknown:
+    """An ICMPv6 message of a type/subtype this codec does not interpret, kept as octets."""
+
+    TYPE: ClassVar[int] = -1
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        uint("type", 8, "message type", "RFC 4443 §2.1"),
+        uint("code", 8, "message code", "RFC 4443 §2.1"),
+        Field("checksum", Kind.CHECKSUM, 16, 0, "ICMPv6 checksum", RFC4443),
+        Field("body", Kind.VARIABLE, None, b"", "message body", "RFC 4443 §2.1",
+              length_from="the rest of the message", label="Message Body ..."),
+    )
+
+    type: int
+    code: int
+    body: bytes
+    raw: bytes = field(default=b"", compare=False, repr=False)
+
+    def encode(self, src: Address | None = None, dst: Address | None = None) -> bytes:
+        if not (0 <= self.type <= 255 and 0 <= self.code <= 255):
+            raise EncodeError("Icmpv6Unknown.type", "type and code must fit in 8 bits",
+                              "RFC 4443 §2.1")
+        return with_icmpv6_checksum(bytes((self.type, self.code, 0, 0)) + self.body, src, dst)
+
+    @classmethod
+    def decode(cls, data: bytes, src: Address | None = None,
+               dst: Address | None = None) -> Self:
+        data = bytes(data)
+        if len(data) < 4:
+            raise DecodeError("Icmpv6Unknown", "shorter than 4 octets", "RFC 4443 §2.1")
+        if src is not None and dst is not None:
+            verify_icmpv6_checksum(data, src, dst, "Icmpv6Unknown")
+        return cls(data[0], data[1], data[4:], raw=data)
+
+
+Decoder = Callable[[bytes, Any, Any], Any]
+_DISPATCH: dict[tuple[int, int | None], Decoder] = {}
+
+
+def _dispatch() -> dict[tuple[int, int | None], Decoder]:
+    """(type, subtype or None) to decoder; filled on first use to avoid import cycles."""
+    if not _DISPATCH:
+        from rfc5269.wire.cert_path import (
+            CertificationPathAdvertisement,
+            CertificationPathSolicitation,
+        )
+        from rfc5269.wire.fmip import PrRtAdv, RtSolPr
+
+        _DISPATCH.update({
+            (154, 2): RtSolPr.decode,
+            (154, 3): PrRtAdv.decode,
+            (148, None): CertificationPathSolicitation.decode,
+            (149, None): CertificationPathAdvertisement.decode,
+        })
+    return _DISPATCH
+
+
+def decode_icmpv6(data: bytes, src: Address | None = None, dst: Address | None = None,
+                  verify_checksum: bool = True) -> Any:
+    """Decode an ICMPv6 message: RtSolPr, PrRtAdv, CPS, CPA, or Icmpv6Unknown.
+
+    The checksum is verified when ``verify_checksum`` is true, in which case
+    ``src`` and ``dst`` are required.
+    """
+    data = bytes(data)
+    if verify_checksum and (src is None or dst is None):
+        raise DecodeError("decode_icmpv6", "checksum verification needs src and dst", RFC4443)
+    if len(data) < 4:
+        raise DecodeError("Icmpv6Header", "shorter than 4 octets", "RFC 4443 §2.1")
+    table = _dispatch()
+    t = data[0]
+    decoder = table.get((t, None))
+    if decoder is None and len(data) > 4:
+        decoder = table.get((t, data[4]))
+    if decoder is None:
+        decoder = Icmpv6Unknown.decode
+    if not verify_checksum:
+        src = dst = None
+    return decoder(data, src, dst)

@@ -1,0 +1,767 @@
+"""Neighbor Discovery options (RFC 4861 §4.6) used by SEND and FMIPv6.
+
+Every option is ``Type (8) | Length (8, units of 8 octets, 0 invalid) |
+body``. The options here: Source/Target Link-Layer Address (1, 2; RFC 4861
+§4.6.1), CGA (11), RSA Signature (12), Timestamp (13), Nonce (14) (RFC 3971
+§5), Trust Anchor (15), Certificate (16) (RFC 3971 §6.4.3-§6.4.4), IP
+Address/Prefix (17) and FMIPv6 Link-Layer Address (19) (RFC 5568 §6.4.1,
+§6.4.3), Handover Key Request (27) and Reply (28) (RFC 5269 §4). Any other
+type decodes to :class:`UnknownOption` and is kept byte for byte (RFC 4861
+§4.6, RFC 5568 §6.1.1).
+
+Rules common to all options: a Length of 0 is rejected, a Length that
+overruns the message is rejected, and where an option has a Pad Length the
+padding must fit in the option and be the fewest octets that reach a
+multiple of 8 (0-7); padding content is ignored on receipt and zero when
+sent.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import ClassVar, NamedTuple, Self
+
+from rfc5269.errors import DecodeError, EncodeError
+from rfc5269.wire.cga_params import CgaParameters
+from rfc5269.wire.der import der_element_length, require_subject_public_key_info
+from rfc5269.wire.describe import (
+    Field,
+    Kind,
+    fixed_layout,
+    nd_length_field,
+    reserved,
+    type_field,
+    uint,
+)
+
+RFC4861 = "RFC 4861 §4.6"
+RFC3971_CGA = "RFC 3971 §5.1"
+RFC3971_SIG = "RFC 3971 §5.2"
+RFC3971_TS = "RFC 3971 §5.3.1"
+RFC3971_NONCE = "RFC 3971 §5.3.2"
+RFC3971_TA = "RFC 3971 §6.4.3"
+RFC3971_CERT = "RFC 3971 §6.4.4"
+RFC5568_IP = "RFC 5568 §6.4.1"
+RFC5568_LLA = "RFC 5568 §6.4.3"
+RFC5269_HKREQ = "RFC 5269 §4.1"
+RFC5269_HKREP = "RFC 5269 §4.2"
+
+
+def pad8(n: int) -> int:
+    """Octets of padding that bring ``n`` octets to a multiple of 8."""
+    return -n % 8
+
+
+class NdOption:
+    """Base of every ND option class: ``TYPE``, ``FIELDS``, ``encode()``, ``decode()``."""
+
+    TYPE: ClassVar[int]
+    FIELDS: ClassVar[tuple[Field, ...]]
+
+    def encode(self) -> bytes:
+        raise NotImplementedError
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        raise NotImplementedError
+
+
+def _frame(cls: type[NdOption], data: bytes, ref: str) -> None:
+    """Check Type and Length of one option that is exactly ``data``."""
+    name = cls.__name__
+    if len(data) < 2:
+        raise DecodeError(f"{name}.length", "option shorter than its Type and Length", RFC4861)
+    if data[0] != cls.TYPE:
+        raise DecodeError(f"{name}.type", f"must be {cls.TYPE}", ref)
+    if data[1] == 0:
+        raise DecodeError(f"{name}.length", "Length 0 is invalid", RFC4861)
+    if data[1] * 8 != len(data):
+        raise DecodeError(f"{name}.length",
+                          f"Length {data[1]} (x8) does not match the {len(data)} octets", RFC4861)
+
+
+def _header(type_: int, body_len: int, owner: str, ref: str) -> bytes:
+    """Type and Length for an option of ``2 + body_len`` octets (a multiple of 8)."""
+    total = 2 + body_len
+    if total % 8:
+        raise EncodeError(f"{owner}.length", f"option of {total} octets is not a multiple of 8",
+                          ref)
+    if total // 8 > 255:
+        raise EncodeError(f"{owner}.length", "option longer than 255 x 8 octets", RFC4861)
+    return bytes((type_, total // 8))
+
+
+def _padded(owner: str, data: bytes, header: int, ref: str) -> bytes:
+    """Content between a Pad-Length header of ``header`` octets and the padding.
+
+    The Pad Length is octet 2 of the option.
+    """
+    pad = data[2]
+    if pad > len(data) - header:
+        raise DecodeError(f"{owner}.pad_length", "padding does not fit in the option", ref)
+    if pad >= 8:
+        raise DecodeError(f"{owner}.pad_length",
+                          "padding must be the 0-7 octets that reach a multiple of 8", ref)
+    return data[header:len(data) - pad]
+
+
+def _with_pad(type_: int, fixed_after_pad: bytes, content: bytes, owner: str, ref: str) -> bytes:
+    """Encode ``Type | Length | Pad Length | fixed_after_pad | content | zero padding``."""
+    n = 3 + len(fixed_after_pad) + len(content)
+    pad = pad8(n)
+    return (_header(type_, n + pad - 2, owner, ref) + bytes((pad,)) + fixed_after_pad + content
+            + bytes(pad))
+
+
+# --------------------------------------------------------------------------- LLA (1, 2)
+
+_LLA_FIELDS_DOC = ("link-layer address as the option carries it, padding included; its "
+                   "length is set by the link layer (RFC 4861 §4.6.1; 6 octets on Ethernet)")
+
+
+@dataclass(frozen=True)
+class _LinkLayerAddressOption(NdOption):
+    link_layer_address: bytes
+
+    def encode(self) -> bytes:
+        return _header(self.TYPE, len(self.link_layer_address), type(self).__name__,
+                       RFC4861) + self.link_layer_address
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        _frame(cls, data, RFC4861)
+        return cls(bytes(data[2:]))
+
+    @classmethod
+    def for_address(cls, address: bytes) -> Self:
+        """The option for ``address``, zero-padded to a multiple of 8 octets."""
+        return cls(address + bytes(pad8(2 + len(address))))
+
+
+@dataclass(frozen=True)
+class SourceLinkLayerAddress(_LinkLayerAddressOption):
+    """Source Link-Layer Address option (RFC 4861 §4.6.1), type 1."""
+
+    TYPE: ClassVar[int] = 1
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(1, RFC4861), nd_length_field(RFC4861),
+        Field("link_layer_address", Kind.VARIABLE, None, bytes(6), _LLA_FIELDS_DOC, RFC4861,
+              length_from="the rest of the option", label="Link-Layer Address ..."),
+    )
+
+
+@dataclass(frozen=True)
+class TargetLinkLayerAddress(_LinkLayerAddressOption):
+    """Target Link-Layer Address option (RFC 4861 §4.6.1), type 2."""
+
+    TYPE: ClassVar[int] = 2
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(2, RFC4861), nd_length_field(RFC4861),
+        Field("link_layer_address", Kind.VARIABLE, None, bytes(6), _LLA_FIELDS_DOC, RFC4861,
+              length_from="the rest of the option", label="Link-Layer Address ..."),
+    )
+
+
+# --------------------------------------------------------------------------- CGA (11)
+
+
+@dataclass(frozen=True)
+class CgaOption(NdOption):
+    """CGA option (RFC 3971 §5.1), type 11: Pad Length, Reserved, CGA Parameters, padding."""
+
+    TYPE: ClassVar[int] = 11
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(11, RFC3971_CGA), nd_length_field(RFC3971_CGA),
+        Field("pad_length", Kind.PAD_LENGTH, 8, 0, "octets of padding after the CGA Parameters",
+              RFC3971_CGA, rule="padding must fit and be 0-7 octets"),
+        reserved(8, RFC3971_CGA),
+        Field("parameters", Kind.STRUCT, None, None, "CGA Parameters (RFC 3972 §3)",
+              RFC3971_CGA, length_from="Length x 8 - 4 - Pad Length", label="CGA Parameters"),
+        Field("padding", Kind.PADDING, None, b"", "zero padding", RFC3971_CGA,
+              length_from="the Pad Length field"),
+    )
+
+    parameters: CgaParameters
+
+    def encode(self) -> bytes:
+        return _with_pad(11, b"\x00", self.parameters.encode(), "CgaOption", RFC3971_CGA)
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        _frame(cls, data, RFC3971_CGA)
+        need_fixed(cls, data, 4)
+        content = _padded("CgaOption", data, 4, RFC3971_CGA)
+        return cls(CgaParameters.decode(content))
+
+
+def need_fixed(cls: type[NdOption], data: bytes, size: int) -> None:
+    """Raise DecodeError unless the option holds its fixed part of ``size`` octets."""
+    if len(data) < size:
+        raise DecodeError(f"{cls.__name__}.length", f"option shorter than its {size} fixed "
+                          "octets", RFC4861)
+
+
+# --------------------------------------------------------------------------- RSA Signature (12)
+
+
+@dataclass(frozen=True)
+class RsaSignatureOption(NdOption):
+    """RSA Signature option (RFC 3971 §5.2), type 12.
+
+    The option carries no length for the Digital Signature: the signature is
+    as long as the signer's RSA modulus and the rest is padding (see
+    interop-facts.md). Without the key the codec cannot split the two, so
+    :meth:`decode` puts everything after the Key Hash into ``signature`` with
+    empty ``padding``; :meth:`with_signature_length` splits them once the key
+    is known. :meth:`create` builds the canonical option (zero padding).
+    """
+
+    TYPE: ClassVar[int] = 12
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(12, RFC3971_SIG), nd_length_field(RFC3971_SIG),
+        reserved(16, RFC3971_SIG),
+        Field("key_hash", Kind.BYTES, 128, bytes(16),
+              "leftmost 128 bits of SHA-1 over the signer's public key", RFC3971_SIG),
+        Field("signature", Kind.VARIABLE, None, b"", "RSASSA-PKCS1-v1_5 / SHA-1 signature",
+              RFC3971_SIG, length_from="the signer's RSA modulus (the option has no length "
+              "for it)", label="Digital Signature"),
+        Field("padding", Kind.PADDING, None, b"", "padding to the end of the option",
+              RFC3971_SIG, length_from="the rest of the option"),
+    )
+
+    key_hash: bytes
+    signature: bytes
+    padding: bytes = b""
+
+    @classmethod
+    def create(cls, key_hash: bytes, signature: bytes) -> Self:
+        """The option with the fewest zero octets of padding."""
+        return cls(key_hash, signature, bytes(pad8(20 + len(signature))))
+
+    def with_signature_length(self, length: int) -> Self:
+        """The same option with the first ``length`` octets as the signature, the rest padding.
+
+        Raises DecodeError if the field is shorter than ``length`` (RFC 3971
+        §5.2.2: the signature must not exceed the option minus the padding).
+        """
+        whole = self.signature + self.padding
+        if length > len(whole):
+            raise DecodeError("RsaSignatureOption.signature",
+                              f"a {length}-octet signature does not fit in the option",
+                              "RFC 3971 §5.2.2")
+        return type(self)(self.key_hash, whole[:length], whole[length:])
+
+    def encode(self) -> bytes:
+        head = fixed_layout(RsaSignatureOption).pack({"key_hash": self.key_hash, "length": 0})
+        body = head[2:] + self.signature + self.padding
+        return _header(12, len(body), "RsaSignatureOption", RFC3971_SIG) + body
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        _frame(cls, data, RFC3971_SIG)
+        v = fixed_layout(cls).unpack(data)
+        return cls(v["key_hash"], bytes(data[20:]))
+
+
+# --------------------------------------------------------------------------- Timestamp (13)
+
+_TS_ONE_SECOND = 1 << 16
+
+
+@dataclass(frozen=True)
+class TimestampOption(NdOption):
+    """Timestamp option (RFC 3971 §5.3.1), type 13: 48.16 fixed-point seconds since 1970."""
+
+    TYPE: ClassVar[int] = 13
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(13, RFC3971_TS),
+        Field("length", Kind.LENGTH, 8, 2, "always 2", RFC3971_TS, rule="must be 2"),
+        reserved(48, RFC3971_TS),
+        uint("timestamp", 64, "seconds since 1970-01-01 UTC, 48.16 fixed point", RFC3971_TS),
+    )
+
+    timestamp: int  # the raw 64-bit field
+
+    @property
+    def seconds(self) -> Fraction:
+        """The timestamp in seconds, exactly."""
+        return Fraction(self.timestamp, _TS_ONE_SECOND)
+
+    @property
+    def seconds_float(self) -> float:
+        """The timestamp in seconds as a float."""
+        return self.timestamp / _TS_ONE_SECOND
+
+    @classmethod
+    def from_seconds(cls, seconds: float | Fraction) -> Self:
+        """The option for ``seconds`` (rounded down to 1/65536 s)."""
+        return cls(int(Fraction(seconds) * _TS_ONE_SECOND))
+
+    def encode(self) -> bytes:
+        return fixed_layout(TimestampOption).pack({"length": 2, "timestamp": self.timestamp})
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        if len(data) >= 2 and data[0] == 13 and data[1] not in (0, 2):
+            raise DecodeError("TimestampOption.length", "must be 2", RFC3971_TS)
+        _frame(cls, data, RFC3971_TS)
+        return cls(fixed_layout(cls).unpack(data)["timestamp"])
+
+
+# --------------------------------------------------------------------------- Nonce (14)
+
+
+@dataclass(frozen=True)
+class NonceOption(NdOption):
+    """Nonce option (RFC 3971 §5.3.2), type 14: at least 6 random octets."""
+
+    TYPE: ClassVar[int] = 14
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(14, RFC3971_NONCE), nd_length_field(RFC3971_NONCE),
+        Field("nonce", Kind.VARIABLE, None, bytes(6), "random number, at least 6 octets",
+              RFC3971_NONCE, rule="at least 6 octets; the option a multiple of 8",
+              length_from="the rest of the option", label="Nonce ..."),
+    )
+
+    nonce: bytes
+
+    def encode(self) -> bytes:
+        if len(self.nonce) < 6:
+            raise EncodeError("NonceOption.nonce", "must be at least 6 octets", RFC3971_NONCE)
+        return _header(14, len(self.nonce), "NonceOption", RFC3971_NONCE) + self.nonce
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        _frame(cls, data, RFC3971_NONCE)
+        return cls(bytes(data[2:]))
+
+
+# --------------------------------------------------------------------------- Trust Anchor (15)
+
+NAME_TYPE_DER_X501 = 1
+NAME_TYPE_FQDN = 2
+
+
+@dataclass(frozen=True)
+class TrustAnchorOption(NdOption):
+    """Trust Anchor option (RFC 3971 §6.4.3), type 15: Name Type, Pad Length, Name, padding.
+
+    Name Type 1 (DER X.501 Name) must hold exactly one DER SEQUENCE; other
+    name types (2 FQDN, RFC 6495's) are kept as octets.
+    """
+
+    TYPE: ClassVar[int] = 15
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(15, RFC3971_TA), nd_length_field(RFC3971_TA),
+        uint("name_type", 8, "1 DER X.501 Name, 2 FQDN", RFC3971_TA, default=1),
+        Field("pad_length", Kind.PAD_LENGTH, 8, 0, "octets of padding after the Name",
+              RFC3971_TA, rule="padding must fit and be 0-7 octets", label="Pad Length"),
+        Field("name", Kind.VARIABLE, None, b"", "the trust anchor's name", RFC3971_TA,
+              length_from="Length x 8 - 4 - Pad Length", label="Name ..."),
+        Field("padding", Kind.PADDING, None, b"", "zero padding", RFC3971_TA,
+              length_from="the Pad Length field"),
+    )
+
+    name_type: int
+    name: bytes
+
+    def encode(self) -> bytes:
+        n = 4 + len(self.name)
+        pad = pad8(n)
+        if not 0 <= self.name_type <= 255:
+            raise EncodeError("TrustAnchorOption.name_type", "must fit in 8 bits", RFC3971_TA)
+        return (_header(15, n + pad - 2, "TrustAnchorOption", RFC3971_TA)
+                + bytes((self.name_type, pad)) + self.name + bytes(pad))
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        _frame(cls, data, RFC3971_TA)
+        need_fixed(cls, data, 4)
+        pad = data[3]
+        if pad > len(data) - 4:
+            raise DecodeError("TrustAnchorOption.pad_length", "padding does not fit in the "
+                              "option", RFC3971_TA)
+        if pad >= 8:
+            raise DecodeError("TrustAnchorOption.pad_length",
+                              "padding must be the 0-7 octets that reach a multiple of 8",
+                              RFC3971_TA)
+        name = bytes(data[4:len(data) - pad])
+        if not name:
+            raise DecodeError("TrustAnchorOption.name", "must not be empty", RFC3971_TA)
+        if data[2] == NAME_TYPE_DER_X501 and der_element_length(
+                name, 0, "TrustAnchorOption.name", RFC3971_TA) != len(name):
+            raise DecodeError("TrustAnchorOption.name",
+                              "DER X.501 Name must fill the Name field exactly", RFC3971_TA)
+        return cls(data[2], name)
+
+
+# --------------------------------------------------------------------------- Certificate (16)
+
+CERT_TYPE_X509 = 1
+
+
+@dataclass(frozen=True)
+class CertificateOption(NdOption):
+    """Certificate option (RFC 3971 §6.4.4), type 16: Cert Type, Reserved, certificate, padding.
+
+    For Cert Type 1 (X.509v3) the certificate's extent is its DER header and
+    the padding after it must be 0-7 octets (content ignored). Other cert
+    types keep the whole rest of the option as ``certificate``.
+    """
+
+    TYPE: ClassVar[int] = 16
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(16, RFC3971_CERT), nd_length_field(RFC3971_CERT),
+        uint("cert_type", 8, "1 X.509v3 certificate", RFC3971_CERT, default=1),
+        reserved(8, RFC3971_CERT),
+        Field("certificate", Kind.VARIABLE, None, b"", "DER X.509v3 certificate",
+              RFC3971_CERT, length_from="its own DER header", label="Certificate ..."),
+        Field("padding", Kind.PADDING, None, b"", "padding after the certificate",
+              RFC3971_CERT, length_from="the rest of the option"),
+    )
+
+    cert_type: int
+    certificate: bytes
+
+    def encode(self) -> bytes:
+        n = 4 + len(self.certificate)
+        pad = pad8(n) if self.cert_type == CERT_TYPE_X509 else 0
+        if not 0 <= self.cert_type <= 255:
+            raise EncodeError("CertificateOption.cert_type", "must fit in 8 bits", RFC3971_CERT)
+        return (_header(16, n + pad - 2, "CertificateOption", RFC3971_CERT)
+                + bytes((self.cert_type, 0)) + self.certificate + bytes(pad))
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        _frame(cls, data, RFC3971_CERT)
+        need_fixed(cls, data, 4)
+        if data[2] != CERT_TYPE_X509:
+            return cls(data[2], bytes(data[4:]))
+        n = der_element_length(data, 4, "CertificateOption.certificate", RFC3971_CERT)
+        if len(data) - 4 - n >= 8:
+            raise DecodeError("CertificateOption.padding",
+                              "padding must be the 0-7 octets that reach a multiple of 8",
+                              RFC3971_CERT)
+        return cls(CERT_TYPE_X509, bytes(data[4:4 + n]))
+
+
+# --------------------------------------------------------------------------- IP Address/Prefix (17)
+
+IP_OLD_COA = 1
+IP_NEW_COA = 2
+IP_NAR_ADDRESS = 3
+IP_NAR_PREFIX = 4
+
+
+@dataclass(frozen=True)
+class IpAddressPrefixOption(NdOption):
+    """IP Address/Prefix option (RFC 5568 §6.4.1), type 17, Length 3.
+
+    Option-Code: 1 old CoA, 2 new CoA, 3 NAR's IP address, 4 NAR's prefix.
+    For code 4 the bits after Prefix Length are reserved: cleared on decode
+    and on encode.
+    """
+
+    TYPE: ClassVar[int] = 17
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(17, RFC5568_IP),
+        Field("length", Kind.LENGTH, 8, 3, "always 3", RFC5568_IP, rule="must be 3"),
+        uint("option_code", 8, "1 old CoA, 2 new CoA, 3 NAR address, 4 NAR prefix",
+             RFC5568_IP, default=IP_NAR_ADDRESS, valid=lambda v: 1 <= v <= 4,
+             rule="must be 1, 2, 3 or 4", label="Option-Code"),
+        uint("prefix_length", 8, "number of valid leading bits, 0-128", RFC5568_IP,
+             default=128, valid=lambda v: v <= 128, rule="must be 0-128"),
+        reserved(32, RFC5568_IP),
+        Field("address", Kind.IPV6, 128, ipaddress.IPv6Address(0), "the address or prefix",
+              RFC5568_IP, label="IPv6 Address"),
+    )
+
+    option_code: int
+    prefix_length: int
+    address: ipaddress.IPv6Address
+
+    def _canonical_address(self) -> ipaddress.IPv6Address:
+        if self.option_code != IP_NAR_PREFIX or not 0 <= self.prefix_length <= 128:
+            return self.address
+        keep = ((1 << 128) - 1) ^ ((1 << (128 - self.prefix_length)) - 1)
+        return ipaddress.IPv6Address(int(self.address) & keep)
+
+    def encode(self) -> bytes:
+        return fixed_layout(IpAddressPrefixOption).pack({
+            "length": 3, "option_code": self.option_code, "prefix_length": self.prefix_length,
+            "address": self._canonical_address()})
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        if len(data) >= 2 and data[0] == 17 and data[1] not in (0, 3):
+            raise DecodeError("IpAddressPrefixOption.length", "must be 3", RFC5568_IP)
+        _frame(cls, data, RFC5568_IP)
+        v = fixed_layout(cls).unpack(data)
+        opt = cls(v["option_code"], v["prefix_length"], v["address"])
+        return cls(opt.option_code, opt.prefix_length, opt._canonical_address())
+
+
+# --------------------------------------------------------------------------- FMIPv6 LLA (19)
+
+LLA_WILDCARD = 0
+LLA_NEW_ACCESS_POINT = 1
+LLA_MN = 2
+LLA_NAR = 3
+LLA_SOURCE = 4
+LLA_AP_SAME_INTERFACE = 5
+LLA_AP_NO_PREFIX = 6
+LLA_AP_NO_FAST_HANDOVER = 7
+LLA_OPTION_CODES = {
+    LLA_WILDCARD: "wildcard: all nearby access points",
+    LLA_NEW_ACCESS_POINT: "new access point",
+    LLA_MN: "mobile node",
+    LLA_NAR: "NAR (proxied originator)",
+    LLA_SOURCE: "source of the RtSolPr or PrRtAdv",
+    LLA_AP_SAME_INTERFACE: "access point on the router's current interface",
+    LLA_AP_NO_PREFIX: "no prefix information for the access point",
+    LLA_AP_NO_FAST_HANDOVER: "no fast handover support for the access point",
+}
+
+
+@dataclass(frozen=True)
+class FmipLinkLayerAddressOption(NdOption):
+    """FMIPv6 Link-Layer Address option (RFC 5568 §6.4.3), type 19.
+
+    ``link_layer_address`` is the LLA field as carried, padding included: the
+    option has no length for the address itself (the link layer sets it).
+    """
+
+    TYPE: ClassVar[int] = 19
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(19, RFC5568_LLA), nd_length_field(RFC5568_LLA),
+        uint("option_code", 8, "; ".join(f"{k} {v}" for k, v in LLA_OPTION_CODES.items()),
+             RFC5568_LLA, default=LLA_NEW_ACCESS_POINT, valid=lambda v: v <= 7,
+             rule="must be 0-7", label="Option-Code"),
+        Field("link_layer_address", Kind.VARIABLE, None, bytes(13),
+              "link-layer address as carried, padding included", RFC5568_LLA,
+              length_from="the rest of the option", label="LLA ..."),
+    )
+
+    option_code: int
+    link_layer_address: bytes
+
+    @classmethod
+    def for_address(cls, option_code: int, address: bytes) -> Self:
+        """The option for ``address``, zero-padded to a multiple of 8 octets."""
+        return cls(option_code, address + bytes(pad8(3 + len(address))))
+
+    def encode(self) -> bytes:
+        if not 0 <= self.option_code <= 7:
+            raise EncodeError("FmipLinkLayerAddressOption.option_code", "must be 0-7",
+                              RFC5568_LLA)
+        body = bytes((self.option_code,)) + self.link_layer_address
+        return _header(19, len(body), "FmipLinkLayerAddressOption", RFC5568_LLA) + body
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        _frame(cls, data, RFC5568_LLA)
+        v = fixed_layout(cls).unpack(data)
+        return cls(v["option_code"], bytes(data[3:]))
+
+
+# --------------------------------------------------------------------------- Handover Key (27, 28)
+
+
+@dataclass(frozen=True)
+class HandoverKeyRequest(NdOption):
+    """Handover Key Request option (RFC 5269 §4.1), type 27.
+
+    ``Pad Length | AT (4 bits) | Reserved (4 bits) | Handover Key Encryption
+    Public Key | padding``. The key must be a DER SubjectPublicKeyInfo that
+    fills the field left by Length and Pad Length exactly.
+    """
+
+    TYPE: ClassVar[int] = 27
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(27, RFC5269_HKREQ), nd_length_field(RFC5269_HKREQ),
+        Field("pad_length", Kind.PAD_LENGTH, 8, 0, "octets of padding after the key",
+              RFC5269_HKREQ, rule="padding must fit and be 0-7 octets", label="Pad Length"),
+        uint("algorithm_type", 4, "authenticator algorithm (see rfc5269.interpretations."
+             "AlgorithmTypeCodepoints)", RFC5269_HKREQ, label="AT"),
+        reserved(4, RFC5269_HKREQ, name="reserved2"),
+        Field("public_key", Kind.VARIABLE, None, b"",
+              "handover key encryption public key, DER SubjectPublicKeyInfo", RFC5269_HKREQ,
+              length_from="Length x 8 - 4 - Pad Length (and its own DER header)",
+              label="Handover Key Encryption Public Key"),
+        Field("padding", Kind.PADDING, None, b"", "zero padding", RFC5269_HKREQ,
+              length_from="the Pad Length field"),
+    )
+
+    algorithm_type: int
+    public_key: bytes
+
+    def encode(self) -> bytes:
+        if not 0 <= self.algorithm_type <= 15:
+            raise EncodeError("HandoverKeyRequest.algorithm_type", "must fit in 4 bits",
+                              RFC5269_HKREQ)
+        return _with_pad(27, bytes((self.algorithm_type << 4,)), self.public_key,
+                         "HandoverKeyRequest", RFC5269_HKREQ)
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        _frame(cls, data, RFC5269_HKREQ)
+        need_fixed(cls, data, 4)
+        key = bytes(_padded("HandoverKeyRequest", data, 4, RFC5269_HKREQ))
+        field_name = "HandoverKeyRequest.public_key"
+        if der_element_length(key, 0, field_name, RFC5269_HKREQ) != len(key):
+            raise DecodeError(field_name, "DER key does not fill the field Length and Pad Length "
+                              "leave", RFC5269_HKREQ)
+        require_subject_public_key_info(key, field_name, RFC5269_HKREQ)
+        return cls(data[3] >> 4, key)
+
+
+@dataclass(frozen=True)
+class HandoverKeyReply(NdOption):
+    """Handover Key Reply option (RFC 5269 §4.2), type 28.
+
+    ``Pad Length | AT | Reserved | Key Lifetime (16) | Encrypted Handover Key
+    | padding``; the encrypted key (RSAES-PKCS1-v1_5) must not be empty.
+    """
+
+    TYPE: ClassVar[int] = 28
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        type_field(28, RFC5269_HKREP), nd_length_field(RFC5269_HKREP),
+        Field("pad_length", Kind.PAD_LENGTH, 8, 0, "octets of padding after the encrypted key",
+              RFC5269_HKREP, rule="padding must fit and be 0-7 octets", label="Pad Length"),
+        uint("algorithm_type", 4, "authenticator algorithm", RFC5269_HKREP, label="AT"),
+        reserved(4, RFC5269_HKREP, name="reserved2"),
+        uint("key_lifetime", 16, "handover key lifetime in seconds", RFC5269_HKREP),
+        Field("encrypted_key", Kind.VARIABLE, None, b"",
+              "handover key encrypted with RSAES-PKCS1-v1_5", RFC5269_HKREP,
+              length_from="Length x 8 - 6 - Pad Length", label="Encrypted Handover Key"),
+        Field("padding", Kind.PADDING, None, b"", "zero padding", RFC5269_HKREP,
+              length_from="the Pad Length field"),
+    )
+
+    algorithm_type: int
+    key_lifetime: int
+    encrypted_key: bytes
+
+    def encode(self) -> bytes:
+        if not 0 <= self.algorithm_type <= 15:
+            raise EncodeError("HandoverKeyReply.algorithm_type", "must fit in 4 bits",
+                              RFC5269_HKREP)
+        if not 0 <= self.key_lifetime <= 0xFFFF:
+            raise EncodeError("HandoverKeyReply.key_lifetime", "must fit in 16 bits",
+                              RFC5269_HKREP)
+        if not self.encrypted_key:
+            raise EncodeError("HandoverKeyReply.encrypted_key", "must not be empty",
+                              RFC5269_HKREP)
+        fixed = bytes((self.algorithm_type << 4,)) + self.key_lifetime.to_bytes(2, "big")
+        return _with_pad(28, fixed, self.encrypted_key, "HandoverKeyReply", RFC5269_HKREP)
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        _frame(cls, data, RFC5269_HKREP)
+        need_fixed(cls, data, 6)
+        key = bytes(_padded("HandoverKeyReply", data, 6, RFC5269_HKREP))
+        if not key:
+            raise DecodeError("HandoverKeyReply.encrypted_key", "must not be empty",
+                              RFC5269_HKREP)
+        return cls(data[3] >> 4, int.from_bytes(data[4:6], "big"), key)
+
+
+# --------------------------------------------------------------------------- unknown
+
+
+@dataclass(frozen=True)
+class UnknownOption(NdOption):
+    """An option of a type this codec does not interpret, kept byte for byte (RFC 4861 §4.6)."""
+
+    TYPE: ClassVar[int] = -1
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        uint("type", 8, "option type", RFC4861), nd_length_field(RFC4861),
+        Field("body", Kind.VARIABLE, None, bytes(6), "option data", RFC4861,
+              length_from="the rest of the option", label="Option Data ..."),
+    )
+
+    type: int
+    body: bytes
+
+    def encode(self) -> bytes:
+        if not 0 <= self.type <= 255:
+            raise EncodeError("UnknownOption.type", "must fit in 8 bits", RFC4861)
+        return _header(self.type, len(self.body), "UnknownOption", RFC4861) + self.body
+
+    @classmethod
+    def decode(cls, data: bytes) -> Self:
+        if len(data) < 2:
+            raise DecodeError("UnknownOption.length", "option shorter than its Type and Length",
+                              RFC4861)
+        if data[1] == 0:
+            raise DecodeError("UnknownOption.length", "Length 0 is invalid", RFC4861)
+        if data[1] * 8 != len(data):
+            raise DecodeError("UnknownOption.length", "Length does not match the option",
+                              RFC4861)
+        return cls(data[0], bytes(data[2:]))
+
+
+# --------------------------------------------------------------------------- option lists
+
+OPTION_CLASSES: dict[int, type[NdOption]] = {
+    c.TYPE: c for c in (
+        SourceLinkLayerAddress, TargetLinkLayerAddress, CgaOption, RsaSignatureOption,
+        TimestampOption, NonceOption, TrustAnchorOption, CertificateOption,
+        IpAddressPrefixOption, FmipLinkLayerAddressOption, HandoverKeyRequest,
+        HandoverKeyReply,
+    )
+}
+
+
+class OptionSpan(NamedTuple):
+    """Where one option sits in an options area: its type, octet offset and length."""
+
+    type: int
+    offset: int
+    length: int
+
+
+def option_spans(data: bytes, base: int = 0) -> tuple[OptionSpan, ...]:
+    """The options in ``data``, checked for Length 0 and overrun (RFC 4861 §4.6).
+
+    Offsets are relative to ``data`` plus ``base``.
+    """
+    spans: list[OptionSpan] = []
+    pos = 0
+    end = len(data)
+    while pos < end:
+        if end - pos < 2:
+            raise DecodeError("options", f"{end - pos} octet(s) left, too few for an option",
+                              RFC4861)
+        length = data[pos + 1] * 8
+        if length == 0:
+            raise DecodeError(f"options[{len(spans)}].length",
+                              f"Length 0 is invalid (option type {data[pos]})", RFC4861)
+        if pos + length > end:
+            raise DecodeError(f"options[{len(spans)}].length",
+                              f"option of {length} octets overruns the message", RFC4861)
+        spans.append(OptionSpan(data[pos], base + pos, length))
+        pos += length
+    return tuple(spans)
+
+
+def decode_option(data: bytes) -> NdOption:
+    """One option that is exactly ``data``, by its type."""
+    cls = OPTION_CLASSES.get(data[0]) if data else None
+    if cls is None:
+        return UnknownOption.decode(data)
+    return cls.decode(data)
+
+
+def decode_options(data: bytes) -> tuple[NdOption, ...]:
+    """Every option in an options area, strictly (RFC 4861 §4.6)."""
+    data = bytes(data)
+    return tuple(decode_option(data[s.offset:s.offset + s.length]) for s in option_spans(data))
+
+
+def encode_options(options: tuple[NdOption, ...] | list[NdOption]) -> bytes:
+    """The options area for ``options``, in order."""
+    return b"".join(o.encode() for o in options)
+

@@ -1,0 +1,136 @@
+"""Fixed RSA keys for the handover tests (generated once for this suite; NOT for real use).
+
+Fixed keys make every result reproducible, including what OpenSSL's
+implicit rejection returns for a corrupted PKCS#1 v1.5 ciphertext.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+_CGA_1024 = """\
+-----BEGIN PRIVATE KEY-----
+MIICdgIBADANBgkqhkiG9w0BAQEFAASCAmAwggJcAgEAAoGBANg65e1VhssAwPMk
+N9G/JsKOeRh21CqbgzRtJojVTLNrMephUHPAEBa50Qbo1cK4Mg544WQV5kXvGaYF
+0x0AEoj4wUKkraSP7A564nNR7kellgp0iR8qkW4CDAojzDbh/xY5HiVHGkhL0/ke
+yHUJuk3Q7y5+sbQ69CkP7FKMuiPjAgMBAAECgYBmPLr4U6cPFwUkMWy/HJ1sAkdZ
+fN3mY29O+4jry8afUsDgLDEI+bfhtuwRU0e28LaiRx9y3jPpvxqmeDyQirc388EE
+toHRhjMkCwSpmyS4NQlOaBlLo4e+IbotdWGfS5lnPkjxxY+IuaAnanqVY217T1+X
+g4o5YGsEekhzd+IrsQJBAOtNF3SnziIJBfvjfSn1RG5TCzho5Q18RljfPdG46sg0
+lCeY379V/U2K+FM8g2at/w8UzsJaMMAlz1Ga7NHrG2kCQQDrQFT+rjlNlkgVcNmO
+a9YvLX0UUwVj1MrKAxNsR8Cce4/s9Bl75HYCf+JUYeKzMTKR8fpj9DPTM39Qe0TU
+XVdrAkAblMPFFs5gyvH6nqXTPz6wN+e+yvzeYczVKgXTCXvrz831/kNr6CZy6nFF
+QHielpKpL+U0fuHsBAKTLDfKO2bRAkEA4fU0rjrhx2glbJKsJGPnogDrNu5XKwBk
+l4xEx6hTlPoJz+rV324c+2GiHrK2cK88h3oIqqEQdjfsfX0pK2FMaQJANj4Ht8SI
++dJRLeAma9QpRAak0QzblFy2djgTl7YVZslMiqdlUSAzwtFdVPLZ22N69+Yqaf2I
+RHwBacqlwZNjlQ==
+-----END PRIVATE KEY-----
+"""
+
+_HKE_1024_A = """\
+-----BEGIN PRIVATE KEY-----
+MIICdgIBADANBgkqhkiG9w0BAQEFAASCAmAwggJcAgEAAoGBANKmeisAjkjqVOJZ
+MiBwawNbi3SaECaGI/JSMcKkBgfIygqaOXO4s2gNE8LHASIUDFTNNH5dRdDOfcDS
+ybRpX5SJ3rhnuX6PQmQuql4A3zKMapWKVp5SqfKm8n5rXaVZ+AujzB58ZB/4MErE
+jiWEol233UnvNAatmPQnH1GeYQhfAgMBAAECgYAmzvju9zk/gbyFvv0XMN7mTXVR
+1BhpoIj62d3FCEb8JCfk8Cjpgvu6jb44QkWZK6xh6zRim3iDUaelYLA8hrVO6L7f
+WBG1rm0XCJ6kP2mZMesmPhYJm5H4Re+YqDKVRG38HjQJh1T1womNuBqCERXSLide
+mYGgi9EMQRZ90wcXcQJBAPE0PWXkB77t/qZDR5LYtAr2xuvRkOhV29SdeYAKUJZD
+KXztaJlnGKNYMPk7T7Q2/BeABFvZJJ8wT9Vx2UMJaAsCQQDfkm9TZiflF4Olirti
+fpKdr9ly4P5I9u2l78kXBNm5wdkH3lWj6+qMiWQuH2/A5svEYDljAiC+L9FEAeEm
+cZF9AkA4kICpiV1LqDJkuThqtokaXR7vJHkwExp3dOqOXVzisCNlmaNC/ktn2wG5
+IPCjGZXqyOm8xGJzNngyXP2PXABbAkEA169UuRePm2LQ/U5WspG7bmbsl/hZORkH
+cZNf41YpmhxZ/U5QPoDlWUlenWR0kpvVrxDJrCusXO6Sq1JI3KapnQJAYH8lHdtu
+DX6FH3EA6imp3lbuR8h69YDzRCQjLqkaB/LT5RRl7FRJ2QLxp2+By5dGp5vK8iky
++OWs85Nd9trrRQ==
+-----END PRIVATE KEY-----
+"""
+
+_HKE_1024_B = """\
+-----BEGIN PRIVATE KEY-----
+MIICdgIBADANBgkqhkiG9w0BAQEFAASCAmAwggJcAgEAAoGBALarnXXcA25lloaE
+apIk1rRXH7KDvX0kraDsJhDO6bN5KTfvbXIehJVMx3CiXYH0iQOr/n7G4aK3Vrus
+cqrkBpX7z79nLh1Y8dz3yufFBvnbiO08TwC+zyVLQhQorrroSvX0NQpyP7t7p/Ig
+CfYMNiY5k1c4qi9WMnkcOBYshiy1AgMBAAECgYBfWPS3sD+aQCxxymxWHCR1vYQu
+CdW+nIaEmL7Fxzr1EykQqUjXaFaMF6eCgz2Lt7hM0lnkkqrz4/7BtyGjUaKdhKVn
+k0V3JZsh0e/pY63VGbo04QTWABq4tPeTbWZ02yVIsiLVmkLcPSgUNlzXyTRspPH2
+Nzl5hZi/CbGksTrwAQJBAOfiGXysNX0WUZkidXDdD7RvVwkeAg27LlYHU1frjqkb
+m56SYBsebszvDxdKiR37O23uxjgwXJQrOVWIT9JQdeECQQDJqzjFDTPt68XxkEtj
+E7KJpkoVEH5Lp4kpEu/0fXfoxybpTk/XERYU8jssTVQ4IwunQL23FCj57dR4+LUW
+rilVAkBMWAN+KZB+u39oBJFX9GA8TsAAD3IrpSnvRwAonTRd9un4fkbIBvAB5t84
+EuEsDtAVNJzsWPfSDJ0WzQdCvhzhAkEAvo0OYwKKorA4pHtXABLIi8+YCDdBXnK6
+4xiFqlozRruGRMQ+JFR8rOYEi2O1xCU5CZvepnJiFWVncbZuRTPi0QJAEGfGVGtf
+asDFxj4HtQTXAQ9OVm19C2YYmxJ9ymFkVEd6qVqk+BV+Y9FnHLPFMIHuzSqkzHz+
++Ieq8CGP1e+26A==
+-----END PRIVATE KEY-----
+"""
+
+_HKE_1024_E3 = """\
+-----BEGIN PRIVATE KEY-----
+MIICdwIBADANBgkqhkiG9w0BAQEFAASCAmEwggJdAgEAAoGBAPlXaeNjFh38ImKG
+AshWeLOGxxR4D8IFT+9+K+iXNp1YooAlmrWn0zXt0U8B0SMu3CgQG/ZwytNhfeLY
+1oju3LZTYHh/CxFUHd8tNdubf2i8lAsnnam22ZBNnIMEN8y3tH5XAyaHqw6yXkqe
+wL2LekL4VQcXu7cB6q+L5pzT4B/BAgEDAoGBAKY6RpeXZBP9bEGurIWO+yJZ2g2l
+X9auNUpUHUW6JGjlwarDvHkajM6ei4oBNhd0ksVgEqRLMeJA/pc7ObCfPc2RYZjR
+zMvqhAbLi/UqT1qcVA9I4dQr7+Q9T/kbGsXZer+69zU6nrnXsiFO18SIXHCd4RTy
+pVW/xe5KOY8I7qKDAkEA/gTfu/SArS8rVHvSl7LOjAjKGNSMMVxQYBOivlRObB1r
+lAuXl88ZJSnI6pmB4FvyJ/8HNdNEwnz0oX9Zqd8gRwJBAPtJM4hjXscoqadoGURV
+kkYNKiF2X0OVaZGQ6p07VYVe8yqEvxft3smpT73jlN6Tp+OEYHXwcZ/E1XsQ7Jyb
+C7cCQQCpWJUn+FXIyhzi/TcPzImysIa7OF12PYrqt8HUODRIE50NXQ+6ihDDcTCc
+ZlaVkqFv/1oj4i3W/fhrqjvGlMAvAkEAp4YiWuzp2hsbxPAQ2DkMLrNxa6Q/gmOb
+tmCcaNI5A5SiHFh/ZUk/MRuKfpe4lGJv7QLq+Ur2aoM4/LXzExIHzwJBALPplQ93
+sNCNfdMYKlrNFPRdT+8/rBAnmnco6PJ7xwWyXhYW3OL95lu+EOr3nUeM3/Rml9/r
+MpXud3Pgqu0F7L0=
+-----END PRIVATE KEY-----
+"""
+
+_HKE_2048 = """\
+-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDGHUSWwUJzmcAM
+flNk12eAgNmY7QirTBXB42Mu8vhJGAqPsbjDOehFFytm7K7d8CaEzLQZ+P+Aqn+h
+2QqOAT8Kw+2o5gXo58KGDj92xafPrAxHfj3brACaCNHpJXkInjYPWSCNxvIEvT1u
+hExE1FXnG/m02fNeORmh6GdU6p/FnbEJZWsd7YnNPcYSXeao8C3aMlKRzpZXGLLr
+6e1tiPiZCrciT3xtFnonD+hYooiSeEGfUW1Izda0JJYjonxUAjKjIuwz5x+B7amp
+ehVWXWjJpTpmtHrRBgA8Ws7Ta9+dF9/5Fyd0EcnabwKtS/4wRkB75sYFt4GPRRx0
+fEwBC40HAgMBAAECggEAKlL8YTyeZrX1GnYueL+wA/sDAbG6BWZ2y3o5qUENHAh/
+0R0FvOd1ILWHdzCfVxjEEeDtpRLV+vXx2HDW2WmYv0MGVev2XUCOBTesBULKzAoU
+gX2N141Sf5XcynNP/TBXmkXPN5rF/48yPZcT+CxowbvvR9y8KmgGetl8od6SDZR3
+cv+sLwI707AByx7IJzri95wruT+xCvaOnW6MBDSuYULZdRaMdVcVUuNq7PJwyqC5
+ff8Vr4Dx9870A/q1Iyfge3WSbMJx/ojGxgIcvB1TEND7SCGhZy3lyhi41Ki2uK4+
+61EcVh0ybzFCLK7ijN71KuLkzT6SRDfK9tsAT5tfWQKBgQDsq0ILvMUjf2Pnw+Zx
+8t4Fercfm2AZoFUsCeOeORPdY7In25SwVvSLr01TzriMQAjPQxNNgctvZ4uX56tL
+G4tPaq4YCoImv+/KJsEGStdRM8uadeyroVDbZotpKja8j4wrr6SUcCnNPCLTdzKQ
+GCVpwUcVkQo3k15wBlikk+bGQwKBgQDWS9VQJ4k39F7E2i+Acxgrb4hNilz3ImSj
+di4klqZ2plbh9aNiGAGE96CvMNNfYrxP6ufFzq1kAzSYvR0J8ro3pttL9IAAJSJK
+PZwjNWTdtm6atYpmh6Zs7kPsy0edkcwlVEDKzABCKkU2GwmOD1L+AbsRFhpmqGUk
+utMgXdhr7QKBgF8y/FwwULRYt90whe/sG7bkh+jk3SExx1DxoWex2fXB9pXl08ej
+ErdliptdmgqAb4q/lnIk9aoYYqR2AgcySzVk2ia9g2EG7/PG5voa/MWjKhE1wj+/
+ogC/HPDulBoBPAcOngs/mvD9cZzSY7pmnBYQMwHP1+ZHF0PEqb955uh1AoGANGO5
+tKzVuR4/BPUqY8a/g+7ybbKD488+t0+vHDbQX3VvDDLXTKX9yRoY6HuRUWJ8EzWk
+kBFlBmxaMXUaYlI7AFwEhN8zY9WwOmIxh9IH5MQy6hOz0DkdkMf3Ry6zRWxdckrU
+xD93WLWo0f9uKJLKgVq+9wBmV+6XO5GJCAKpZEkCgYEAvwCPsOozOBnUxBLke0G0
+WYofdm8TQS0FDgt7M4mBkMaA4PvTXHpYbowiLlDcZNUHmfdZddtptN5LMUsCJssU
+Ixqng3HozymUEtoL3Fh9YLvnvZH/7e6oU0s5z2XM/f6ThrtV6RAy5nYunJ8dhNMv
+O5Vp7z9M9+qKepaImhP0WFI=
+-----END PRIVATE KEY-----
+"""
+
+_PEMS = {
+    "CGA_1024": _CGA_1024,
+    "HKE_1024_A": _HKE_1024_A,
+    "HKE_1024_B": _HKE_1024_B,
+    "HKE_1024_E3": _HKE_1024_E3,
+    "HKE_2048": _HKE_2048,
+}
+
+
+@cache
+def private_key(name: str) -> rsa.RSAPrivateKey:
+    """The fixed key called ``name`` (one of CGA_1024, HKE_1024_A, HKE_1024_B, HKE_1024_E3,
+    HKE_2048)."""
+    key = serialization.load_pem_private_key(_PEMS[name].encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
