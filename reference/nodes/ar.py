@@ -339,7 +339,7 @@ class AccessRouter:
         reqs = CHECKS[check].requirements if check in CHECKS else par.CHECKS[check].requirements
         self._out.append(Rejected(row.input, reason, reqs[0] if reqs else ""))
         if row.on_reject.startswith("par_"):
-            par.act(self, row.on_reject, subject, now, {})
+            par.act(self, row.on_reject, subject, now, {"failed": check, "reason": reason})
             return
         getattr(self, row.on_reject)(subject, now, {"failed": check, "reason": reason})
 

@@ -78,6 +78,9 @@ from rfc5269.wire.ndopt import (
     HandoverKeyRequest,
 )
 
+CPS_RETRY = 1.0  # RFC 3971 §10.1
+CPS_RETRY_MAX = 15.0  # RFC 3971 §10.1
+
 NO_KEY = "NO_KEY"
 SOLICITING = "SOLICITING"
 AWAITING_PATH = "AWAITING_PATH"
@@ -110,6 +113,8 @@ CHECKS: dict[str, CheckSpec] = {
                   "the key decrypts under the HKEPK of the matching RtSolPr to the AT's length"),
         CheckSpec("path_complete", ("RFC3971-6.4.6-M5", "RFC3971-6.4.6-M1"),
                   "the CPAs complete a certification path that validates to a trust anchor"),
+        CheckSpec("cps_time_left", ("RFC3971-6.4.6-M6",),
+                  "less than CPS_RETRY_MAX has passed since the first CPS"),
         CheckSpec("key_for_par", ("RFC5269-3.4-M2", "RFC5269-3.6-M3"),
                   "a valid handover key is held for (PAR address, PCoA)"),
         CheckSpec("fback_expected", ("RFC3775-11.7.3-M5",),
@@ -149,6 +154,12 @@ MN_TRANSITIONS: tuple[Transition, ...] = (
         checks=("path_complete",), action="act_resume_parked", next_state=UNCHANGED,
         on_reject="act_drop",
         requirements=("RFC5269-3.3-M3", "RFC3971-6.4.6-M5", "RFC3971-6.4.6-S1"),
+    ),
+    Transition(
+        name="retransmit the CPS", actor="MN", state=AWAITING_PATH, input="cps-retry",
+        checks=("cps_time_left",), action="act_resend_cps", next_state=AWAITING_PATH,
+        on_reject="act_abandon_path",
+        requirements=("RFC3971-6.4.6-M6",),
     ),
     Transition(
         name="send an authenticated FBU", actor="MN", state="*", input="handover",
@@ -245,6 +256,7 @@ class MobileNode:
         self._out: list[Output] = []
         self._ctx = _Context()
         self._resume = False
+        self._cps_wait: dict[IPv6Address, float] = {}
 
     # -------------------------------------------------------------- API
 
@@ -324,6 +336,10 @@ class MobileNode:
                 return
             self._ctx.solicitation = solicitation
             self._run("retransmit", solicitation.router, now)
+        elif event.name == "cps-retry":
+            router = IPv6Address(event.subject)
+            if router in self.parked:
+                self._run("cps-retry", router, now)
         elif event.name in ("key-refresh", "key-expiry"):
             ar = IPv6Address(event.subject)
             record = self.keys.get((ar, self.address))
@@ -608,12 +624,37 @@ class MobileNode:
         if self._ctx.facts.get("reason") != Reason.NOT_CERTIFIED.value:
             return
         received, _ = self._prrtadv()
-        self.parked[received.src] = (received.packet.raw, now)
+        first = self.parked.get(received.src)
+        self.parked[received.src] = (received.packet.raw, first[1] if first else now)
+        self._ctx.facts["parked"] = True
+        if first is None:
+            self._send_cps(received.src, now, CPS_RETRY)
+
+    def _send_cps(self, router: IPv6Address, now: float, wait: float) -> None:
+        """RFC 3971 §6.4.6: a CPS naming the MN's trust anchors, retried after ``wait``."""
         identifier = int.from_bytes(self.rng(2), "big") or 1
         cps = build_cps(identifier, self.config.trust_anchors)
-        self._out.append(SendPacket(icmpv6_packet(cps, self.address, received.src),
+        self._out.append(SendPacket(icmpv6_packet(cps, self.address, router),
                                     "CPS for the router's certification path"))
-        self._ctx.facts["parked"] = True
+        self._cps_wait[router] = wait
+        self._out.append(TimerRequest(now + wait, "cps-retry", str(router)))
+
+    def check_cps_time_left(self, peer: IPv6Address, now: float) -> CheckResult:
+        """RFC 3971 §6.4.6: the whole retrieval lasts at most CPS_RETRY_MAX."""
+        parked = self.parked.get(peer)
+        if parked is None or now - parked[1] + self._cps_wait.get(peer, CPS_RETRY) * 2 > \
+                CPS_RETRY_MAX:
+            return CheckResult.fail("cps-retry-max")
+        return CheckResult.ok()
+
+    def act_resend_cps(self, peer: IPv6Address, now: float) -> None:
+        """RFC 3971 §6.4.6: retry the CPS, doubling the wait each time."""
+        self._send_cps(peer, now, self._cps_wait.get(peer, CPS_RETRY) * 2)
+
+    def act_abandon_path(self, peer: IPv6Address, now: float) -> None:
+        """RFC 3971 §6.4.6: no path after CPS_RETRY_MAX: the held PrRtAdv is dropped."""
+        self.parked.pop(peer, None)
+        self._cps_wait.pop(peer, None)
 
     def act_resume_parked(self, peer: IPv6Address, now: float) -> None:
         """RFC 5269 §3.3: with the path cached, the held PrRtAdvs are processed again."""

@@ -68,7 +68,7 @@ PAR_TRANSITIONS: tuple[Transition, ...] = (
         actor="PAR", state=KEYED, input="FBU",
         checks=_FBU_CHECKS,
         action="par_change_forwarding", next_state=FORWARDING,
-        on_reject="par_drop",
+        on_reject="par_reject_fbu",
         requirements=("RFC5269-3.5-M1", "RFC5269-3.5-M2", "RFC5568-6.2.2-M10",
                       "RFC5568-6.2.3-M4", "RFC3775-9.5.1-M21", "RFC3775-9.5.1-M22"),
     ),
@@ -77,8 +77,9 @@ PAR_TRANSITIONS: tuple[Transition, ...] = (
         actor="PAR", state=FORWARDING, input="FBU",
         checks=_FBU_CHECKS,
         action="par_change_forwarding", next_state=FORWARDING,
-        on_reject="par_drop",
-        requirements=("RFC5269-3.5-M2", "RFC5269-3.6-S2", "RFC3775-9.5.1-M4"),
+        on_reject="par_reject_fbu",
+        requirements=("RFC5269-3.5-M2", "RFC5269-3.6-S2", "RFC3775-9.5.1-M4",
+                      "RFC3775-9.5.1-M14"),
     ),
     Transition(
         name="forwarding times out",
@@ -163,6 +164,8 @@ def act(ar: AccessRouter, action: str, pcoa: IPv6Address, now: float,
         _change_forwarding(ar, pcoa, now, facts)
     elif action == "par_stop_forwarding":
         _stop_forwarding(ar, pcoa, now)
+    elif action == "par_reject_fbu":
+        _reject_fbu(ar, pcoa, now, facts)
     elif action == "par_drop":
         return
     else:
@@ -186,18 +189,40 @@ def _change_forwarding(ar: AccessRouter, pcoa: IPv6Address, now: float,
                                   "FBack with BADF"))
 
 
+def _reject_fbu(ar: AccessRouter, pcoa: IPv6Address, now: float, facts: dict[str, Any]) -> None:
+    """RFC 3775 §9.5.1: an authentic FBU whose Sequence Number is not newer gets status 135.
+
+    Every other failure is silently discarded (RFC 3775 §9.5.1, RFC 5269 §3.5):
+    forwarding is never changed.
+    """
+    if facts.get("failed") != "sequence_fresh":
+        return
+    received, fbu = _fbu(ar)
+    record, binding = ar.keys.get(pcoa), ar.bindings.get(pcoa)
+    assert record is not None and binding is not None
+    ar._out.append(SendPacket(
+        _fback(ar, received, fbu, record.key, record.at, status=SEQUENCE_OUT_OF_WINDOW,
+               sequence=binding.last_sequence),
+        "FBack status 135 (sequence number out of window)"))
+
+
+SEQUENCE_OUT_OF_WINDOW = 135
+"""RFC 3775 §6.1.8 status: the Sequence Number was not newer than the last accepted one."""
+
+
 def _fback(ar: AccessRouter, received: Received, fbu: FastBindingUpdate, key: bytes,
-           at: int) -> bytes:
-    """An FBack (status 0) authenticated like the FBU it answers (RFC 5568 §6.2.3, §6.4.5)."""
+           at: int, status: int = 0, sequence: int | None = None) -> bytes:
+    """An FBack authenticated like the FBU it answers (RFC 5568 §6.2.3, §6.4.5)."""
     algorithm = algorithm_for_at(at, ar.interp.at_codepoints)
     assert algorithm is not None
-    lifetime = fbu.lifetime
-    placeholder = FastBindingAck(0, fbu.sequence, lifetime, (
+    lifetime = fbu.lifetime if status == 0 else 0
+    seq = fbu.sequence if sequence is None else sequence
+    placeholder = FastBindingAck(status, seq, lifetime, (
         BindingAuthorizationDataFmip(BADF_SPI_HANDOVER_KEY, bytes(algorithm.mac_length)),))
     mh_data = mh_data_for_authenticator(placeholder, ar.interp.badf_length)
     coa = authenticator_coa(received, fbu, ar.interp.authenticator_coa)
     tag = compute_authenticator(key, algorithm, coa, received.dst, mh_data)
-    fback = FastBindingAck(0, fbu.sequence, lifetime,
+    fback = FastBindingAck(status, seq, lifetime,
                            (BindingAuthorizationDataFmip(BADF_SPI_HANDOVER_KEY, tag),))
     return mobility_packet(fback, received.dst, received.src, None, ar.interp.badf_length)
 
