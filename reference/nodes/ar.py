@@ -44,6 +44,7 @@ from rfc5269.nodes.packets import (
     Received,
     icmpv6_packet,
     open_packet,
+    packet_facts,
     signed_icmpv6_packet,
     solicited_node,
 )
@@ -298,6 +299,8 @@ class AccessRouter:
         checks = {name: (lambda n=name: self._check(n, subject, now)) for name in row.checks}
         specs = {**CHECKS, **par.CHECKS}
         facts: dict[str, Any] = {"subject": str(subject)}
+        if self._ctx.received is not None:
+            facts.update(packet_facts(self._ctx.received))
         return run_transition(
             row=row, node=self.name, now=now,
             state_before=self._snapshot(subject, now, state),

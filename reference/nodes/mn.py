@@ -50,6 +50,7 @@ from rfc5269.nodes.packets import (
     icmpv6_packet,
     mobility_packet,
     open_packet,
+    packet_facts,
     signed_icmpv6_packet,
 )
 from rfc5269.nodes.par import BADF_SPI_HANDOVER_KEY
@@ -362,6 +363,8 @@ class MobileNode:
             return None
         facts = self._ctx.facts
         facts["peer"] = str(peer)
+        if self._ctx.received is not None:
+            facts.update(packet_facts(self._ctx.received))
         return run_transition(
             row=row, node=self.name, now=now,
             state_before=self._snapshot(peer, now, state),

@@ -36,7 +36,8 @@ from rfc5269.wire.ipv6 import (
     IPv6Packet,
     RawPayload,
 )
-from rfc5269.wire.mobility import FastBindingAck, FastBindingUpdate
+from rfc5269.wire.mobility import BindingAuthorizationDataFmip, FastBindingAck, FastBindingUpdate
+from rfc5269.wire.ndopt import NonceOption, RsaSignatureOption
 
 ALL_ROUTERS = IPv6Address("ff02::2")
 ALL_NODES = IPv6Address("ff02::1")
@@ -124,3 +125,31 @@ def open_packet(data: bytes, badf_length: BadfLength) -> Received:
     raw_upper = getattr(packet.payload, "raw", b"") or b""
     return Received(packet, packet.header.src, packet.header.dst, packet.header.hop_limit,
                     packet.payload, bytes(raw_upper))
+
+
+def packet_facts(received: Received) -> dict[str, Any]:
+    """What a trace event records of a received packet (no key material).
+
+    Addresses, the message kind, the Key Hash of the first RSA Signature
+    option (whether or not it verifies), the nonce, the identifier, and for
+    Mobility Header messages the PCoA, Sequence Number and BADF SPI. The
+    model's conformance checker maps these onto its abstract events.
+    """
+    facts: dict[str, Any] = {"src": str(received.src), "dst": str(received.dst),
+                             "message": received.kind, "hop_limit": received.hop_limit}
+    message = received.message
+    for option in getattr(message, "options", ()):
+        if isinstance(option, RsaSignatureOption) and "signer_key_hash" not in facts:
+            facts["signer_key_hash"] = option.key_hash.hex()
+        elif isinstance(option, NonceOption) and "nonce" not in facts:
+            facts["nonce"] = option.nonce.hex()
+        elif isinstance(option, BindingAuthorizationDataFmip):
+            facts["spi"] = option.spi
+    if hasattr(message, "identifier"):
+        facts["identifier"] = message.identifier
+    if isinstance(message, FastBindingUpdate | FastBindingAck):
+        facts["sequence"] = message.sequence
+        home = received.packet.home_address
+        if home is not None:
+            facts["pcoa"] = str(home)
+    return facts
