@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ipaddress import IPv6Address
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from rfc5269.errors import DecodeError
 from rfc5269.handover.algorithms import algorithm_for_at, resolve_at
 from rfc5269.handover.encryption import check_hkepk, encrypt_handover_key
@@ -50,6 +51,7 @@ from rfc5269.nodes.packets import (
 )
 from rfc5269.nodes.records import (
     ArKeyRecord,
+    ArKeyTable,
     Binding,
     BoundedTable,
     PerSourceLimiter,
@@ -83,6 +85,7 @@ from rfc5269.wire.ndopt import (
     HandoverKeyRequest,
     IpAddressPrefixOption,
     NdOption,
+    RsaSignatureOption,
 )
 
 # ------------------------------------------------------------------ states
@@ -194,7 +197,7 @@ class AccessRouter:
         self.log = log if log is not None else TraceLog()
         self.interp = config.interpretations
         limits = config.limits
-        self.keys: BoundedTable[IPv6Address, ArKeyRecord] = BoundedTable(limits.max_key_records)
+        self.keys = ArKeyTable(limits.max_key_records)
         self.bindings: BoundedTable[IPv6Address, Binding] = BoundedTable(limits.max_bindings)
         self.send = SendReceiver(
             self.interp, key_policy=config.key_policy,
@@ -372,7 +375,20 @@ class AccessRouter:
         return CheckResult.ok() if received.hop_limit == 255 else CheckResult.fail("hop-limit")
 
     def check_within_rate_limits(self, subject: IPv6Address, now: float) -> CheckResult:
-        """RFC 5269 §5: rate-limit RtSolPr processing before any RSA work."""
+        """RFC 5269 §5: rate-limit RtSolPr processing before any RSA work.
+
+        A Handover Key Request without an RSA Signature option spends no
+        tokens: it fails ``send_valid`` before any RSA operation (RFC 3971
+        §5.2.2) and any answer to it is bounded by the separate budget for
+        unauthenticated answers, so charging it would only let a flood of
+        unsigned requests from made-up sources starve the legitimate MNs of
+        the global budget. A plain RtSolPr is always charged: its answer is
+        signed.
+        """
+        options = self._rtsolpr().options
+        if any(isinstance(o, HandoverKeyRequest) for o in options) and \
+                not any(isinstance(o, RsaSignatureOption) for o in options):
+            return CheckResult.ok()
         if not self.per_source.take(subject, now):
             return CheckResult.fail("per-source-rate-limit")
         if not self.global_bucket.take(now):
@@ -441,8 +457,7 @@ class AccessRouter:
         assert at is not None and self._ctx.secured is not None
         algorithm = algorithm_for_at(at, self.interp.at_codepoints)
         assert algorithm is not None
-        existing = {r.key for r in self.keys.values()}
-        key = generate_handover_key(algorithm, self.rng, avoid=existing)
+        key = generate_handover_key(algorithm, self.rng, avoid=self.keys.handover_keys())
         expires = now + self.config.hk_lifetime
         record = ArKeyRecord(subject, key, at, algorithm.name, now, expires,
                              key_hash(self._ctx.secured.public_key_der))
@@ -469,7 +484,7 @@ class AccessRouter:
                   facts: dict[str, Any]) -> None:
         secured = self._ctx.secured
         assert secured is not None and self._ctx.hkepk is not None
-        encrypted = encrypt_handover_key(record.key, self._ctx.hkepk, self.rng)
+        encrypted = _encrypt_for_mn(record.key, self._ctx.hkepk, self.rng)
         reply = HandoverKeyReply(record.at, lifetime, encrypted)
         self._send_prrtadv(reply, secured.nonce, now, "PrRtAdv with Handover Key Reply")
         facts.update(key_id=key_id(record.key), at=record.at, lifetime=lifetime,
@@ -584,3 +599,18 @@ def _names(option: FmipLinkLayerAddressOption, access_point: bytes) -> bool:
     """Whether an LLA option (zero-padded, RFC 5568 §6.4.3) carries ``access_point``."""
     carried = option.link_layer_address
     return carried[:len(access_point)] == access_point and not any(carried[len(access_point):])
+
+
+def _encrypt_for_mn(handover_key: bytes, hkepk: rsa.RSAPublicKey, rng: Rng) -> bytes:
+    """RSAES-PKCS1-v1_5 encryption of the handover key under the HKEPK (RFC 5269 §3.2).
+
+    With the operating system's random source (the AR's default) the padding
+    is drawn by OpenSSL through `cryptography`: the same construction
+    (RFC 3447 §7.2.1), constant-time, and an order of magnitude faster than
+    Python's ``pow``. With an injected generator the explicit construction of
+    :func:`rfc5269.handover.encryption.encrypt_handover_key` draws the padding
+    from it, so that runs can be reproduced octet for octet.
+    """
+    if rng is os.urandom:
+        return hkepk.encrypt(handover_key, padding.PKCS1v15())
+    return encrypt_handover_key(handover_key, hkepk, rng)

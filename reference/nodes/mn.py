@@ -205,6 +205,7 @@ class Solicitation:
     sent: float
     retransmissions: int = 0
     packet: bytes = b""
+    answered: bool = False  # a key was accepted in answer to it
 
 
 @dataclass
@@ -258,6 +259,8 @@ class MobileNode:
         self._ctx = _Context()
         self._resume = False
         self._cps_wait: dict[IPv6Address, float] = {}
+        self.awaiting_path: set[bytes] = set()
+        """Nonces answered by a PrRtAdv held for its certification path: not retransmitted."""
 
     # -------------------------------------------------------------- API
 
@@ -411,9 +414,10 @@ class MobileNode:
         """RFC 5568 §6.1.1: retransmit only while no answer has come."""
         s = self._ctx.solicitation
         assert s is not None
-        if s.nonce not in self.solicitations or (self.key_for(s.router, now) is not None \
-                and s.router != ALL_ROUTERS):
+        if s.nonce not in self.solicitations or s.answered:
             return CheckResult.fail("answered")
+        if s.nonce in self.awaiting_path:
+            return CheckResult.fail("answer-awaiting-certification-path")
         return CheckResult.ok()
 
     def check_retries_left(self, peer: IPv6Address, now: float) -> CheckResult:
@@ -602,6 +606,7 @@ class MobileNode:
         record = MnKeyRecord(ar, self.address, key, reply.algorithm_type, algorithm.name, now,
                              expires)
         self.keys[(ar, self.address)] = record
+        s.answered = True
         if self.interp.nonce_retention.value == "single-answer":
             self.solicitations.pop(s.nonce, None)
         self._out.append(KeyInstalled(self.address, ar, key_id(key), algorithm.name, expires))
@@ -627,6 +632,8 @@ class MobileNode:
         if self._ctx.facts.get("reason") != Reason.NOT_CERTIFIED.value:
             return
         received, _ = self._prrtadv()
+        if self._ctx.facts.get("nonce"):
+            self.awaiting_path.add(bytes.fromhex(self._ctx.facts["nonce"]))
         first = self.parked.get(received.src)
         self.parked[received.src] = (received.packet.raw, first[1] if first else now)
         self._ctx.facts["parked"] = True
@@ -658,12 +665,14 @@ class MobileNode:
         """RFC 3971 §6.4.6: no path after CPS_RETRY_MAX: the held PrRtAdv is dropped."""
         self.parked.pop(peer, None)
         self._cps_wait.pop(peer, None)
+        self.awaiting_path.clear()
 
     def act_resume_parked(self, peer: IPv6Address, now: float) -> None:
         """RFC 5269 §3.3: with the path cached, the held PrRtAdvs are processed again."""
         self._resume = True
 
     def _process_parked(self, now: float) -> None:
+        self.awaiting_path.clear()
         for router, (packet, _arrived) in list(self.parked.items()):
             del self.parked[router]
             self._ctx = _Context()

@@ -38,6 +38,8 @@ BADF_SPI_HANDOVER_KEY = 0
 CHECKS: dict[str, CheckSpec] = {
     spec.name: spec
     for spec in (
+        CheckSpec("coa_routable", ("RFC3775-6.1.7-M13",),
+                  "the care-of address (Alternate CoA, else source) is unicast routable"),
         CheckSpec("badf_present", ("RFC5568-6.4.5-M1", "RFC5568-6.2.2-M10"),
                   "the FBU carries a BADF option (last, as the codec enforces)"),
         CheckSpec("spi_zero", ("RFC5568-6.2.2-M10",),
@@ -52,7 +54,8 @@ CHECKS: dict[str, CheckSpec] = {
     )
 }
 
-_FBU_CHECKS = ("badf_present", "spi_zero", "key_found", "authenticator_valid", "sequence_fresh")
+_FBU_CHECKS = ("coa_routable", "badf_present", "spi_zero", "key_found", "authenticator_valid",
+               "sequence_fresh")
 
 PAR_TRANSITIONS: tuple[Transition, ...] = (
     Transition(
@@ -126,6 +129,11 @@ def check(ar: AccessRouter, name: str, pcoa: IPv6Address, now: float) -> CheckRe
     """Perform one PAR check on the FBU being handled."""
     received, fbu = _fbu(ar)
     badf = badf_of(fbu.options)
+    if name == "coa_routable":
+        coa = care_of_address(received, fbu)
+        routable = not (coa.is_multicast or coa.is_unspecified or coa.is_loopback
+                        or coa.is_link_local)
+        return CheckResult.ok() if routable else CheckResult.fail("coa-not-routable")
     if name == "badf_present":
         return CheckResult.ok() if badf is not None else CheckResult.fail("badf-missing")
     assert badf is not None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Container
 from dataclasses import dataclass
 from ipaddress import IPv6Address
 from typing import Generic, TypeVar
@@ -28,7 +29,7 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(b"rfc5269 key id|" + key).hexdigest()[:12]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArKeyRecord:
     """The AR's record for one MN CGA (RFC 5269 §3.2, §3.6).
 
@@ -45,7 +46,7 @@ class ArKeyRecord:
     cga_key_hash: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MnKeyRecord:
     """The MN's handover key for one AR, named by (AR address, MN CGA) (RFC 5269 §3.3)."""
 
@@ -58,7 +59,7 @@ class MnKeyRecord:
     expires: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Binding:
     """PAR forwarding for one PCoA (RFC 5568 §3.1) and FBU replay state (RFC 3775 §9.5.1)."""
 
@@ -91,7 +92,7 @@ class BoundedTable(Generic[K, V]):
         if capacity <= 0:
             raise ValueError("capacity must be positive")
         self.capacity = capacity
-        self._items: OrderedDict[K, V] = OrderedDict()
+        self._items: dict[K, V] = {}  # a plain dict keeps insertion order, in less memory
 
     def get(self, key: K) -> V | None:
         """The entry for ``key`` or None."""
@@ -125,6 +126,47 @@ class BoundedTable(Generic[K, V]):
     def values(self) -> list[V]:
         """A snapshot of the values."""
         return list(self._items.values())
+
+
+class ArKeyTable(BoundedTable[IPv6Address, ArKeyRecord]):
+    """The AR's key records by MN CGA, with an index of the handover keys in use.
+
+    The index answers "is this key already given to some CGA?" in O(1), which
+    RFC 5269 §3.6 (a separate key per CGA key) needs on every new key; it is
+    kept up to date by :meth:`put` and :meth:`pop`.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__(capacity)
+        self._in_use: dict[bytes, int] = {}  # handover key -> number of records holding it
+
+    def put(self, key: IPv6Address, value: ArKeyRecord) -> bool:
+        """See :meth:`BoundedTable.put`."""
+        old = self._items.get(key)
+        if not super().put(key, value):
+            return False
+        if old is not None:
+            self._release(old.key)
+        self._in_use[value.key] = self._in_use.get(value.key, 0) + 1
+        return True
+
+    def pop(self, key: IPv6Address) -> ArKeyRecord | None:
+        """See :meth:`BoundedTable.pop`."""
+        record = super().pop(key)
+        if record is not None:
+            self._release(record.key)
+        return record
+
+    def _release(self, handover_key: bytes) -> None:
+        left = self._in_use[handover_key] - 1
+        if left:
+            self._in_use[handover_key] = left
+        else:
+            del self._in_use[handover_key]
+
+    def handover_keys(self) -> Container[bytes]:
+        """The handover keys held by some record (a live, O(1) ``in`` view)."""
+        return self._in_use.keys()
 
 
 class TokenBucket:
