@@ -4,6 +4,11 @@ The transition relation is built by running the rules of
 :mod:`rfc5269.model.rules` on Z3 terms. Unchanged fields are passed through by
 identity, so each rule contributes frame conditions only for the fields it
 does not touch (``s'.f == s.f``) and nothing else.
+
+Two encodings of the message sets: Z3 arrays over tuple datatypes
+(:func:`transition`, used by the induction proofs, where lemmas quantify over
+set members), and lists of guarded items built along a bounded unrolling
+(:func:`unroll_step`, used by BMC).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from rfc5269.model.state import (
     State,
     initial_state,
 )
+from rfc5269.model.terms import ListSet, ite
 
 
 def _tuple_sort(name: str, names: tuple[str, ...]) -> z3.DatatypeSortRef:
@@ -103,7 +109,9 @@ def init(cfg: ModelConfig, s: State) -> z3.BoolRef:
     return z3.And(*parts)
 
 
-def _ite_state_eq(nxt: State, acc: Any, after: State, cur: State) -> list[Any]:
+def _ite_state_eq(
+    nxt: State, acc: Any, after: State, cur: State, skip: tuple[str, ...] = (),
+) -> list[Any]:
     """``nxt == (after if acc else cur)``, using identity to skip untouched fields."""
     fn, fa, fc = nxt.fields(), after.fields(), cur.fields()
     parts: list[Any] = []
@@ -121,7 +129,8 @@ def _ite_state_eq(nxt: State, acc: Any, after: State, cur: State) -> list[Any]:
             parts.append(n == z3.If(acc, a, c))
 
     for k in fn:
-        walk(fn[k], fa[k], fc[k])
+        if k not in skip:
+            walk(fn[k], fa[k], fc[k])
     return parts
 
 
@@ -140,7 +149,78 @@ def transition(
     return z3.And(in_kinds, *cases)
 
 
+def bmc_initial_state(cfg: ModelConfig) -> tuple[z3.BoolRef, State]:
+    """The initial condition for BMC, with empty list-encoded message sets."""
+    s = symbolic_state(cfg, "0")
+    s = s.replace(**{name: ListSet() for name in SET_SORTS})
+    return init_scalars(cfg, s), s
+
+
+def init_scalars(cfg: ModelConfig, s: State) -> z3.BoolRef:
+    """The initial condition on the scalar fields only."""
+    tmpl = initial_state(cfg).fields()
+    parts: list[Any] = []
+    for k, v in s.fields().items():
+        if k not in SET_SORTS:
+            parts += _eq(v, tmpl[k])
+    return z3.And(*parts)
+
+
+def unroll_step(
+    cfg: ModelConfig, s: State, e: EventRecord, acc: z3.BoolRef, tag: str,
+) -> tuple[z3.BoolRef, State]:
+    """One BMC step: fresh constants for the scalar fields, message sets as terms.
+
+    The sets of the next state are built as ``If(kind = k & accepted, Store(...),
+    ...)`` over the previous state's set terms instead of fresh arrays tied by
+    equalities, so the solver never needs array extensionality.
+    """
+    nxt = symbolic_state(cfg, tag)
+    outs = {k: RULES[k](cfg, s, e) for k in Kind}
+    sets: dict[str, Any] = {}
+    for name in SET_SORTS:
+        term = getattr(s, name)
+        for k, out in outs.items():
+            new = getattr(out.after, name)
+            if new is not getattr(s, name):
+                term = ite(z3.And(e.kind == int(k), out.accepted), new, term)
+        sets[name] = term
+    nxt = nxt.replace(**sets)
+    cases: list[Any] = []
+    for k, out in outs.items():
+        accepted = out.accepted
+        scalars = _ite_state_eq(nxt, accepted, out.after, s, skip=tuple(SET_SORTS))
+        cases.append(z3.Implies(e.kind == int(k), z3.And(out.enabled, acc == accepted, *scalars)))
+    in_kinds = z3.Or(*(e.kind == int(k) for k in Kind))
+    return z3.And(in_kinds, *cases), nxt
+
+
 def event_from_model(model: z3.ModelRef, e: EventRecord) -> Event:
     """The concrete event a Z3 model assigns to a symbolic event record."""
     vals = {n: model.eval(getattr(e, n), model_completion=True).as_long() for n in EVENT_FIELDS}
     return from_record(EventRecord(**vals))
+
+
+def _set_term(sort: z3.DatatypeSortRef, values: frozenset[tuple[int, ...]]) -> Any:
+    term: Any = z3.K(sort, z3.BoolVal(False))
+    ctor = sort.constructor(0)
+    for tup in sorted(values):
+        term = z3.Store(term, ctor(*tup), True)
+    return term
+
+
+def equals_concrete(sym: State, conc: State) -> z3.BoolRef:
+    """The symbolic state equals a concrete one (message sets included)."""
+    parts: list[Any] = []
+    fs, fc = sym.fields(), conc.fields()
+    for k in fs:
+        if k in SET_SORTS:
+            parts.append(fs[k] == _set_term(SET_SORTS[k][0], fc[k]))
+        else:
+            parts += _eq(fs[k], fc[k])
+    return z3.And(*parts)
+
+
+def event_equals_concrete(sym: EventRecord, conc: EventRecord) -> z3.BoolRef:
+    """The symbolic event record equals a concrete one."""
+    return z3.And(*(getattr(sym, n) == getattr(conc, n) for n in EVENT_FIELDS))

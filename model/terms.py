@@ -14,7 +14,36 @@ from typing import Any
 import z3
 
 Term = Any
-"""An int, a bool, a tuple of terms, a frozenset (a message set) or a Z3 expression."""
+"""An int, a bool, a tuple of terms, a message set or a Z3 expression."""
+
+
+class ListSet:
+    """A message set for bounded unrolling: the messages sent so far, each with its condition.
+
+    ``member`` is a disjunction over the items, so BMC needs no array theory.
+    """
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[tuple[Any, tuple[Any, ...]], ...] = ()) -> None:
+        self.items = items
+
+    def member(self, tup: tuple[Any, ...]) -> Any:
+        """``tup`` is one of the items whose condition holds."""
+        return or_(*(and_(c, eq(t, tup)) for c, t in self.items))
+
+    def add(self, tup: tuple[Any, ...], cond: Any = True) -> ListSet:
+        """The set with one more item."""
+        return ListSet((*self.items, (cond, tup)))
+
+    def guarded(self, base: ListSet, cond: Any) -> ListSet:
+        """``ite(cond, self, base)`` for a ``self`` that extends ``base``."""
+        n = len(base.items)
+        if len(self.items) < n or any(
+                a is not b for a, b in zip(self.items[:n], base.items, strict=True)):
+            raise ValueError("ite over list-encoded sets needs one to extend the other")
+        extra = tuple((and_(cond, c), t) for c, t in self.items[n:])
+        return ListSet((*base.items, *extra))
 
 
 def is_concrete(x: Term) -> bool:
@@ -26,6 +55,8 @@ def ite(c: Term, a: Term, b: Term) -> Term:
     """``a`` if ``c`` else ``b``, element-wise on tuples."""
     if isinstance(c, bool):
         return a if c else b
+    if isinstance(a, ListSet):
+        return a.guarded(b, c)
     if isinstance(a, tuple):
         return tuple(ite(c, x, y) for x, y in zip(a, b, strict=True))
     return z3.If(c, a, b)
@@ -123,6 +154,8 @@ def member(s: Term, tup: tuple[Term, ...]) -> Term:
     """Membership of a message tuple in a message set."""
     if isinstance(s, frozenset):
         return tup in s
+    if isinstance(s, ListSet):
+        return s.member(tup)
     ctor = s.domain().constructor(0)
     return z3.Select(s, ctor(*tup))
 
@@ -131,5 +164,7 @@ def add(s: Term, tup: tuple[Term, ...]) -> Term:
     """The message set with ``tup`` added."""
     if isinstance(s, frozenset):
         return s | {tup}
+    if isinstance(s, ListSet):
+        return s.add(tup)
     ctor = s.domain().constructor(0)
     return z3.Store(s, ctor(*tup), True)

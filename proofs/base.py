@@ -79,6 +79,7 @@ class Result:
     msc_text: str = ""
     msc_mermaid: str = ""
     note: str = ""
+    cpu_seconds: float = 0.0
 
     @property
     def as_expected(self) -> bool:
@@ -96,6 +97,7 @@ class Result:
             "status": self.status.value,
             "depth": self.depth,
             "seconds": round(self.seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
             "expected": self.expected,
             "as_expected": self.as_expected,
             "method": self.method,

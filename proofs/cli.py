@@ -39,8 +39,23 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--show-traces", action="store_true",
                    help="print every counterexample as a message sequence chart")
+    p.add_argument("--charts", metavar="DIR",
+                   help="write each counterexample to DIR as .txt and Mermaid .mmd")
     p.add_argument("--list", action="store_true", help="list the jobs and exit")
     p.set_defaults(func=main)
+
+
+def write_charts(results: list[Result], directory: str) -> None:
+    """One .txt and one .mmd file per counterexample."""
+    os.makedirs(directory, exist_ok=True)
+    for r in results:
+        if not r.msc_text:
+            continue
+        stem = f"{r.property_id}_{r.config}_{r.population}".replace("=", "-").replace("+", "_")
+        with open(os.path.join(directory, stem + ".txt"), "w", encoding="utf-8") as f:
+            f.write(r.msc_text + "\n")
+        with open(os.path.join(directory, stem + ".mmd"), "w", encoding="utf-8") as f:
+            f.write(r.msc_mermaid + "\n")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -59,12 +74,15 @@ def main(args: argparse.Namespace) -> int:
 
     results = run(jobs, processes=max(1, args.jobs), progress=progress)
     wall = time.perf_counter() - t0
+    if args.charts:
+        write_charts(results, args.charts)
     mismatches = [r for r in results if not r.as_expected]
     disagreements = [r for r in results if r.note.startswith("CONCRETE REPLAY DISAGREES")]
     if args.json:
         print(json.dumps({
             "profile": args.profile,
             "wall_seconds": round(wall, 2),
+            "cpu_seconds": round(sum(r.cpu_seconds for r in results), 2),
             "results": [r.as_dict() for r in results],
             "mismatches": len(mismatches),
         }, indent=2))
@@ -75,7 +93,8 @@ def main(args: argparse.Namespace) -> int:
                 if r.msc_text:
                     print()
                     print(r.msc_text)
-        print(f"\n{len(results)} jobs in {wall:.1f}s wall; "
+        cpu = sum(r.cpu_seconds for r in results)
+        print(f"\n{len(results)} jobs in {wall:.1f}s wall ({cpu:.1f}s CPU in workers); "
               f"{len(mismatches)} differ from the expected outcome; "
               f"{len(disagreements)} counterexamples disagree with the concrete model.")
     return 0 if not mismatches and not disagreements else 1

@@ -26,11 +26,13 @@ from rfc5269.model.config import ModelConfig
 from rfc5269.model.events import Event, TimePasses, to_record
 from rfc5269.model.state import initial_state
 from rfc5269.model.symbolic import (
+    bmc_initial_state,
     event_from_model,
     init,
     symbolic_event,
     symbolic_state,
     transition,
+    unroll_step,
 )
 from rfc5269.proofs.base import Property
 
@@ -57,8 +59,8 @@ def _bad(prop: Property, cfg: ModelConfig, states: list[Any], evs: list[Any],
     return z3.Not(prop.step(cfg, states[k - 1], evs[k - 1], accs[k - 1], states[k]))
 
 
-def bmc(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: int = 120000,
-        incremental: bool = True) -> BmcOutcome:
+def bmc(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: int = 300000,
+        incremental: bool = True, sets: str = "lists") -> BmcOutcome:
     """Search for a shortest violation up to ``max_depth`` steps.
 
     With ``incremental=False`` the whole unrolling is built first and one check
@@ -70,10 +72,15 @@ def bmc(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: int = 1200
         return _bmc_at_once(prop, cfg, max_depth, timeout_ms)
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
-    states = [symbolic_state(cfg, "0")]
     evs: list[Any] = []
     accs: list[Any] = []
-    solver.add(init(cfg, states[0]))
+    if sets == "lists":
+        c0, s0 = bmc_initial_state(cfg)
+        states = [s0]
+        solver.add(c0)
+    else:
+        states = [symbolic_state(cfg, "0")]
+        solver.add(init(cfg, states[0]))
     for k in range(max_depth + 1):
         bad = _bad(prop, cfg, states, evs, accs, k)
         if bad is not None:
@@ -92,10 +99,14 @@ def bmc(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: int = 1200
                 return BmcOutcome(False, k - 1, unknown=True)
         if k == max_depth:
             break
-        s2 = symbolic_state(cfg, str(k + 1))
         e = symbolic_event(str(k))
         acc = z3.Bool(f"acc_{k}")
-        solver.add(transition(cfg, states[k], e, acc, s2))
+        if sets == "lists":
+            step_c, s2 = unroll_step(cfg, states[k], e, acc, str(k + 1))
+            solver.add(step_c)
+        else:
+            s2 = symbolic_state(cfg, str(k + 1))
+            solver.add(transition(cfg, states[k], e, acc, s2))
         states.append(s2)
         evs.append(e)
         accs.append(acc)
@@ -105,13 +116,15 @@ def bmc(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: int = 1200
 def _bmc_at_once(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: int) -> BmcOutcome:
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
-    states = [symbolic_state(cfg, "0")]
+    c0, s0 = bmc_initial_state(cfg)
+    states = [s0]
     evs: list[Any] = []
     accs: list[Any] = []
-    solver.add(init(cfg, states[0]))
+    solver.add(c0)
     for k in range(max_depth):
-        s2, e, acc = symbolic_state(cfg, str(k + 1)), symbolic_event(str(k)), z3.Bool(f"acc_{k}")
-        solver.add(transition(cfg, states[k], e, acc, s2))
+        e, acc = symbolic_event(str(k)), z3.Bool(f"acc_{k}")
+        step_c, s2 = unroll_step(cfg, states[k], e, acc, str(k + 1))
+        solver.add(step_c)
         states.append(s2)
         evs.append(e)
         accs.append(acc)
@@ -171,6 +184,15 @@ class InductionOutcome:
     failed: list[str] = field(default_factory=list)
 
 
+def _holds_under(solver: z3.Solver, goal: Any) -> bool:
+    """``goal`` follows from what ``solver`` holds (checked inside push/pop)."""
+    solver.push()
+    solver.add(z3.Not(goal))
+    res = solver.check()
+    solver.pop()
+    return bool(res == z3.unsat)
+
+
 def _check(hyps: list[Any], goal: Any, timeout_ms: int) -> z3.CheckSatResult:
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
@@ -190,10 +212,16 @@ def induction(prop: Property, cfg: ModelConfig, timeout_ms: int = 30000) -> Indu
     lem0 = prop.lemmas(cfg, s0) if prop.lemmas is not None else []
     hyp = [f for _, f in lem]
     failed: list[str] = []
+    initiation = z3.Solver()
+    initiation.set("timeout", timeout_ms)
+    initiation.add(init(cfg, s0))
+    consecution = z3.Solver()
+    consecution.set("timeout", timeout_ms)
+    consecution.add(*hyp, t)
     for (name, f0), (_, f2) in zip(lem0, lem2, strict=True):
-        if _check([init(cfg, s0)], f0, timeout_ms) != z3.unsat:
+        if _holds_under(initiation, f0) is not True:
             failed.append(f"{name} (initiation)")
-        elif _check([*hyp, t], f2, timeout_ms) != z3.unsat:
+        elif _holds_under(consecution, f2) is not True:
             failed.append(f"{name} (consecution)")
     if failed:
         return InductionOutcome(False, "lemmas not inductive: " + ", ".join(failed[:4]), failed)

@@ -46,7 +46,8 @@ _ALL_HOLD = (
 PROPERTY = Property(
     id="P1",
     title="AR key records change only on a validated RtSolPr from the CGA's owner",
-    requirements=("RFC5269-3.2-M1", "RFC5269-3.2-M2", "RFC5269-3.2-M3", "RFC5269-5-S1"),
+    requirements=("RFC5269-3.2-M1", "RFC5269-3.2-M3", "RFC5269-3.2-M4", "RFC5269-3.2-M7",
+                  "RFC5269-5-S1"),
     formula=(
         "[] forall r c. (rec'(r,c) != rec(r,c) & rec'(r,c).gen != 0) -> "
         "(ev = ArReceivesRtSolPr(ar=r, src=c, signer=c) & accepted & "

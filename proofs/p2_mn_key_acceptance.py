@@ -37,8 +37,9 @@ def strengthening(cfg: ModelConfig, s: State) -> list[tuple[str, Any]]:
 PROPERTY = Property(
     id="P2",
     title="MN stores keys only from certified routers, for its own nonces, never twice",
-    requirements=("RFC5269-3.3-M1", "RFC5269-3.3-M2", "RFC5269-3.3-M3", "RFC5269-3.3-M5",
-                  "RFC5269-3.2-M12", "RFC3971-5.3.4.1"),
+    requirements=("RFC5269-3.3-M1", "RFC5269-3.3-M2", "RFC5269-3.3-M3", "RFC5269-3.3-M4",
+                  "RFC5269-3.3-M6", "RFC5269-3.2-M14", "RFC5269-3.2-M15", "RFC3971-5.3.4.1-M1",
+                  "RFC3971-5.3.4.1-M2", "RFC3971-5.3.3-M2"),
     formula=(
         "[] (ev = MnReceivesPrRtAdv & accepted) -> signer = src & certified(signer) & "
         "nonce in live slots(mn) & enc_to = mn & msg not in accepted-before(mn)"

@@ -34,7 +34,8 @@ def strengthening(cfg: ModelConfig, s: State) -> list[tuple[str, Any]]:
 PROPERTY = Property(
     id="P3",
     title="Handover keys of honest MNs stay secret",
-    requirements=("RFC5269-3.2-M7", "RFC5269-3.3-M2", "RFC5269-3.6-M2", "RFC5269-5"),
+    requirements=("RFC5269-3.2-M8", "RFC5269-3.3-M2", "RFC5269-3.3-M4", "RFC5269-3.3-M7",
+                  "RFC5269-3.3-M9", "RFC5269-3.6-M2"),
     formula="[] forall m, honest r: mk[m][r] != none -> not attacker_knows(mk[m][r])",
     expected={
         "rfc": Expect.HOLDS,

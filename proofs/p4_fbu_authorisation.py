@@ -36,7 +36,8 @@ def strengthening(cfg: ModelConfig, s: State) -> list[tuple[str, Any]]:
 PROPERTY = Property(
     id="P4",
     title="PAR forwarding changes only on the owner's FBU, once per FBU",
-    requirements=("RFC5269-3.5-M1", "RFC5269-3.5-M2", "RFC5269-3.5-M3", "RFC5568-6.4.5"),
+    requirements=("RFC5269-3.5-M1", "RFC5269-3.5-M2", "RFC5269-3.5-M3", "RFC5269-3.4-M2",
+                  "RFC5568-6.2.2-M10", "RFC5568-6.4.5-M1", "RFC3775-9.5.1-M4"),
     formula=(
         "[] (ev = ParReceivesFbu & accepted) -> hoa = attacker's CGA | "
         "(fbu in sent-by(hoa) & fbu not in applied-before)"

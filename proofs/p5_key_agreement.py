@@ -35,7 +35,8 @@ def strengthening(cfg: ModelConfig, s: State) -> list[tuple[str, Any]]:
 PROPERTY = Property(
     id="P5",
     title="MN and AR agree on valid keys",
-    requirements=("RFC5269-3.2-M10", "RFC5269-3.3-M6", "RFC5269-3.6-M3", "RFC5269-3.6-S2"),
+    requirements=("RFC5269-3.2-M6", "RFC5269-3.2-M11", "RFC5269-3.2-M16", "RFC5269-3.2-M17",
+                  "RFC5269-3.3-M7", "RFC5269-3.6-M3", "RFC5269-3.6-M4", "RFC5269-3.6-S2"),
     formula="[] forall m, honest r: valid(mk[m][r]) -> valid(rec(r,m)) & key(rec(r,m)) = mk[m][r]",
     expected={
         "rfc": Expect.VIOLATED,

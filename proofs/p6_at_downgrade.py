@@ -27,7 +27,8 @@ def step(cfg: ModelConfig, s: State, e: EventRecord, acc: Any, s2: State) -> Any
 PROPERTY = Property(
     id="P6",
     title="No attacker-induced AT downgrade",
-    requirements=("RFC5269-3.2-S1", "RFC5269-3.2-M8", "RFC5269-3.3-M4", "RFC5269-3.3-S2"),
+    requirements=("RFC5269-3.2-S2", "RFC5269-3.2-M12", "RFC5269-3.3-M2", "RFC5269-3.3-M8",
+                  "RFC5269-3.3-S2"),
     formula=(
         "[] (ev = MnReceivesPrRtAdv & accepted & ev.at < requested_at(nonce)) -> "
         "ev is a copy of an honest AR's PrRtAdv"

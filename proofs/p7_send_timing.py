@@ -25,7 +25,8 @@ import z3
 
 ID = "P7"
 TITLE = "SEND timestamp replay windows (RFC 3971 §5.3.4.2)"
-REQUIREMENTS = ("RFC3971-5.3.4.2", "RFC5269-5")
+REQUIREMENTS = ("RFC3971-5.3.4.2-S1", "RFC3971-5.3.4.2-S3", "RFC3971-5.3.4.2-S6",
+                "RFC3971-5.3.4.2-S8", "RFC3971-5.3.4-Y1", "RFC3971-5.3.4-M4")
 
 DEFAULTS = {"delta": Fraction(300), "fuzz": Fraction(1), "drift": Fraction(1, 100)}
 

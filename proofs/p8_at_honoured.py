@@ -34,7 +34,8 @@ def strengthening(cfg: ModelConfig, s: State) -> list[tuple[str, Any]]:
 PROPERTY = Property(
     id="P8",
     title="Requested AT honoured (no attacker needed)",
-    requirements=("RFC5269-3.2-S1", "RFC5269-3.2-M4", "RFC5269-3.3-M4"),
+    requirements=("RFC5269-3.2-S2", "RFC5269-3.2-M6", "RFC5269-3.2-M12", "RFC5269-3.3-M8",
+                  "RFC5269-3.3-Y2", "RFC5269-3.3-S2"),
     formula="[] (ev = MnReceivesPrRtAdv & accepted) -> ev.at >= requested_at(nonce)",
     expected={
         "rfc": Expect.VIOLATED,

@@ -91,7 +91,14 @@ def plan(
 
 
 def run_job(job: Job) -> Result:
-    """Execute one job (in a worker process)."""
+    """Execute one job (in a worker process), recording wall and CPU time."""
+    c0 = time.process_time()
+    result = _run_job(job)
+    result.cpu_seconds = time.process_time() - c0
+    return result
+
+
+def _run_job(job: Job) -> Result:
     t0 = time.perf_counter()
     if job.kind == "timing":
         claims = p7_send_timing.check_all()
@@ -111,7 +118,7 @@ def run_job(job: Job) -> Result:
         status = Status.PROVED if out.proved else Status.UNKNOWN
         return Result(prop.id, job.config, job.population, status, None,
                       time.perf_counter() - t0, expected, "strengthened 1-induction", note=out.note)
-    b = bmc(prop, cfg, job.depth, incremental=job.kind == "search")
+    b = bmc(prop, cfg, job.depth)
     seconds = time.perf_counter() - t0
     if b.violated:
         title = f"{prop.id} violated under {job.config} ({job.population}), depth {b.depth}"
@@ -167,10 +174,12 @@ def status_text(r: Result) -> str:
 
 def table(results: list[Result]) -> str:
     """The summary table."""
-    rows = [("property", "interpretation", "pop.", "status", "method", "expected", "time")]
+    rows = [("property", "interpretation", "pop.", "status", "method", "expected", "time",
+             "cpu")]
     for r in results:
         rows.append((r.property_id, r.config, r.population, status_text(r), r.method,
-                     r.expected + ("" if r.as_expected else " (MISMATCH)"), f"{r.seconds:.2f}s"))
+                     r.expected + ("" if r.as_expected else " (MISMATCH)"), f"{r.seconds:.2f}s",
+                     f"{r.cpu_seconds:.2f}s"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -17,6 +17,9 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "rfc5269.wire.cli",
     "rfc5269.demo",
     "rfc5269.proofs.cli",
+    "rfc5269.bench.cli",
+    "rfc5269.nodecli",
+    "rfc5269.fuzz",
 )
 
 

@@ -127,12 +127,24 @@ FINDINGS: tuple[Finding, ...] = (
     Finding(
         "TSHARK-08", "tshark", TSHARK, "packet-mip6.c, mobility options not interpreted",
         "UnknownMobilityOption.length", "RFC 3775 §6.2.1",
-        "For a mobility option type it does not know, tshark shows the Option Length as 6 "
-        "where the option says 3 (it skips the option correctly).",
+        "For a mobility option type it does not interpret, tshark shows as the option's "
+        "length the Mobility Header's Header Len octet (here 6) instead of the option's own "
+        "Option Length (3); it still skips the option correctly.",
         "fa03010203", "fback",
-        "mip6.mobility_opt = 250, mip6.mobility_opt.len = 6",
+        "mip6.mobility_opt = 250, mip6.mobility_opt.len = 6 (= mip6.hlen)",
         "Option Type 250, Option Length 3, data 010203",
         "display", _T + "test_unknown_mobility_option_length_shown_wrong"),
+    Finding(
+        "TSHARK-09", "tshark", TSHARK, "packet-icmpv6.c, RSA Signature option (12)",
+        "RsaSignatureOption.signature", "RFC 3971 §5.2",
+        "The Digital Signature and the Padding are one item without a value "
+        "(icmpv6.opt.digital_signature_padding, FT_NONE): the signature octets cannot be "
+        "read from a dissection (JSON, fields, filters). The Key Hash is shown correctly.",
+        "0c1300005b3c7998c5b9a17068d01e089a309060" + "5a" * 128 + "00000000", "rtsolpr",
+        "icmpv6.opt.rsa.key_hash = 5b:3c:...:60; icmpv6.opt.digital_signature_padding = ''",
+        "Key Hash 5b3c...60, then 132 octets of signature and padding (the signature's "
+        "length comes from the signer's key: 128 octets and 4 of padding)",
+        "limitation", _T + "test_rsa_signature_octets_not_shown"),
     Finding(
         "SCAPY-01", "scapy", SCAPY, "scapy.contrib.send.ICMPv6NDOptTmstp",
         "TimestampOption.timestamp", "RFC 3971 §5.3.1",
@@ -210,6 +222,19 @@ FINDINGS: tuple[Finding, ...] = (
         "the home address from the Home Address option enters the pseudo-header wherever "
         "the option sits in the header",
         "wire", _S + "test_inet6_checksum_ignores_home_address_after_padn"),
+    Finding(
+        "SCAPY-08", "scapy", SCAPY, "scapy.layers.inet6.ICMPv6NDOptSrcLLAddr / DstLLAddr",
+        "SourceLinkLayerAddress/TargetLinkLayerAddress.link_layer_address", "RFC 4861 §4.6.1",
+        "The layers read a 6-octet (Ethernet) address whatever the Length says, so an option "
+        "for another link layer (here an 8-octet EUI-64, Length 2) leaves its last octets to "
+        "be parsed as further options. rfc5269.scapy_layers keeps scapy's layers registered "
+        "(they are right for Ethernet and widely used) and offers "
+        "ICMPv6NDOptSourceLinkLayerAddress for other link layers.",
+        "01020211223344556677000000000000", "",
+        "lladdr = 02:11:22:33:44:55, then ICMPv6NDOptUnknown(type=0x66, len=0x77, six zero "
+        "octets)",
+        "Length 2: link-layer address 0211223344556677 and six zero octets of padding",
+        "limitation", _S + "test_inet6_link_layer_address_options_are_ethernet_only"),
 )
 
 

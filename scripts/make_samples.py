@@ -130,9 +130,6 @@ def build() -> dict[str, list[bytes]]:
     pki = make_pki(0)
     ar_key = pki.router.rsa_key
     mn_key, hkepk = pool_key(MN_KEY_INDEX), pool_key(MN_HKEPK_INDEX)
-    write_key("mn_cga_key", mn_key)
-    write_key("mn_hkepk_key", hkepk)
-    write_key("ar_router_key", ar_key)
     mn_ll, mn_ll_params = cga(mn_key, LINK_LOCAL, "mn-ll")
     mn_pcoa, _ = cga(mn_key, PAR_PREFIX, "mn-pcoa")
     mn_ncoa = ipaddress.IPv6Address(int(NAR_PREFIX.network_address) | (int(mn_pcoa) & (2**64 - 1)))
@@ -198,6 +195,9 @@ def build() -> dict[str, list[bytes]]:
 
 
 def main() -> int:
+    write_key("mn_cga_key", pool_key(MN_KEY_INDEX))
+    write_key("mn_hkepk_key", pool_key(MN_HKEPK_INDEX))
+    write_key("ar_router_key", make_pki(0).router.rsa_key)
     samples = build()
     PCAP_DIR.mkdir(parents=True, exist_ok=True)
     everything: list[tuple[float, bytes]] = []

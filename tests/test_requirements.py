@@ -185,7 +185,6 @@ def test_ids_named_inside_the_catalogue_exist() -> None:
             assert m.group(0) in reqs.REQUIREMENT_IDS, f"{r.id} names unknown {m.group(0)}"
 
 
-@pytest.mark.xfail(strict=False, reason="state machines not yet written: issue 4")
 def test_every_implemented_must_has_a_test() -> None:
     cited = reqs.find_citations([REPO / "tests"])
     tested = {i for i, locs in cited.items()

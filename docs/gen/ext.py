@@ -34,6 +34,7 @@ GENERATORS: tuple[str, ...] = (
     "gen.performance",
     "gen.api",
     "gen.source_pages",
+    "gen.glance",
 )
 
 

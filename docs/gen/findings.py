@@ -1,32 +1,26 @@
-"""Findings on independent software (tshark, scapy, thc-ipv6, libtins), from rfc5269.findings.
+"""Findings on independent software, from :mod:`rfc5269.findings`.
 
-Each finding is rendered with every field its record has, so nothing the
-module records is left out: what disagrees with which RFC section, and the
-bytes concerned as a hex dump.
+Every finding is shown with what the software is, which RFC section it
+disagrees with, the octets it was given (as a hex dump: the finding's own
+octets, or the whole corpus packet it names from
+:mod:`rfc5269.scapy_layers.examples`), what the software made of them, the
+RFC reading the strict codec takes, and the test that pins the behaviour
+(linked to its source line).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-from collections.abc import Mapping
+import ast
+from pathlib import Path
 from typing import Any
 
-from gen.util import esc, heading, list_table, not_available, optional_module
+from gen.util import ROOT, esc, heading, list_table, not_available, optional_module
 
-TITLE_KEYS = ("title", "summary", "what")
-ID_KEYS = ("id", "ident", "finding_id")
-SOFTWARE_KEYS = ("software", "tool", "implementation", "peer", "target")
-
-
-def _as_dict(obj: Any) -> dict[str, Any]:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-    if isinstance(obj, Mapping):
-        return dict(obj)
-    if hasattr(obj, "_asdict"):
-        return dict(obj._asdict())
-    return {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+SEVERITY = {
+    "wire": "wire (different octets or values)",
+    "display": "display (right values, misleading presentation)",
+    "limitation": "limitation (part of the format not modelled)",
+}
 
 
 def hexdump(data: bytes) -> str:
@@ -40,46 +34,59 @@ def hexdump(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def _value(v: Any) -> tuple[str, bool]:
-    """rST for one value and whether it is a block (True) or inline (False)."""
-    if isinstance(v, enum.Enum):
-        v = v.value
-    if isinstance(v, (bytes, bytearray)):
-        return ".. code-block:: text\n\n" + "".join(
-            f"   {line}\n" for line in hexdump(bytes(v)).splitlines()) + "\n", True
-    if isinstance(v, str) and len(v) > 40 and all(c in "0123456789abcdefABCDEF \n" for c in v):
-        try:
-            return _value(bytes.fromhex(v.replace(" ", "").replace("\n", "")))
-        except ValueError:
-            pass
-    if isinstance(v, (list, tuple, set, frozenset)):
-        items = list(v)
-        if items and all(isinstance(i, (str, int, float, enum.Enum)) for i in items):
-            return esc(", ".join(str(getattr(i, "value", i)) for i in items)), False
-        return "".join(f"* {_value(i)[0]}\n" for i in items) + "\n", True
-    if isinstance(v, Mapping):
-        return "".join(f"* **{esc(k)}**: {_value(x)[0]}\n" for k, x in v.items()) + "\n", True
-    if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        return _value(_as_dict(v))
-    return esc(v), False
+def _code_block(text: str) -> str:
+    return ".. code-block:: text\n\n" + "".join(f"   {line}\n" for line in text.splitlines()) + "\n"
 
 
-def _first(d: dict[str, Any], keys: tuple[str, ...]) -> str:
-    for k in keys:
-        if d.get(k):
-            return str(getattr(d[k], "value", d[k]))
-    return ""
+def _test_link(test: str) -> str:
+    """``tests/x.py::test_y`` as a link to the test's line on its source page."""
+    path, _, name = test.partition("::")
+    file = ROOT / path
+    if not path or not file.is_file():
+        return f"``{esc(test)}``"
+    line = 0
+    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            line = node.lineno
+            break
+    dotted = ".".join(Path(path).with_suffix("").parts)
+    anchor = f"#L-{line}" if line else ""
+    return f"`{esc(test)} <_generated/source/{dotted}.html{anchor}>`__"
 
 
-def _collect(module: Any) -> list[Any]:
-    for name in ("FINDINGS", "ALL", "ALL_FINDINGS"):
-        value = getattr(module, name, None)
-        if isinstance(value, (list, tuple)):
-            return list(value)
-    fn = getattr(module, "all_findings", None)
-    if callable(fn):
-        return list(fn())
-    return []
+def _octets(f: Any) -> tuple[bytes, str]:
+    """The octets to show and where they come from."""
+    wire_hex = getattr(f, "wire_hex", "")
+    if wire_hex:
+        return bytes.fromhex(wire_hex), "the octets given to the software"
+    name = getattr(f, "example", "")
+    examples = optional_module("rfc5269.scapy_layers.examples")
+    if name and examples is not None and hasattr(examples, "example"):
+        return examples.example(name).wire, f"the whole corpus packet ``{name}``"
+    return b"", ""
+
+
+def render(f: Any) -> str:
+    """One finding's section."""
+    out = f".. _{f.id}:\n\n" + heading(f"{f.id}: {f.software}, {f.field}", "~")
+    out += f"{esc(f.summary)}\n\n"
+    out += f":Software: {esc(f.software)} {esc(getattr(f, 'version', ''))}\n"
+    out += f":Component: {esc(getattr(f, 'component', ''))}\n"
+    out += f":Field: ``{f.field}``\n"
+    out += f":RFC text: {esc(f.rfc)}\n"
+    sev = getattr(f, "severity", "")
+    out += f":Severity: {esc(SEVERITY.get(sev, sev))}\n"
+    if getattr(f, "example", ""):
+        out += f":Corpus packet: ``{f.example}``\n"
+    if getattr(f, "test", ""):
+        out += f":Pinned by: {_test_link(f.test)}\n"
+    out += "\n"
+    data, origin = _octets(f)
+    if data:
+        out += f"Octets ({origin}, {len(data)} octets):\n\n" + _code_block(hexdump(data))
+    out += list_table(["the software's reading", "the RFC reading (the reference's codec)"],
+                      [[esc(f.their_reading), esc(f.our_reading)]], widths=[50, 50])
+    return out
 
 
 def generate() -> dict[str, str]:
@@ -87,32 +94,31 @@ def generate() -> dict[str, str]:
     module = optional_module("rfc5269.findings")
     if module is None:
         return {"findings.inc": not_available("The findings catalogue", "rfc5269.findings")}
-    findings = [_as_dict(f) for f in _collect(module)]
-    doc = (module.__doc__ or "").strip().split("\n\n", 1)[0].replace("\n", " ")
-    out = (esc(doc) + "\n\n") if doc else ""
+    findings = list(getattr(module, "FINDINGS", ()))
+    out = (
+        "Each finding is one place where software that no one in this project wrote "
+        "(tshark's dissectors, scapy's layers) reads or builds the octets of RFC 5269 and "
+        "the RFCs it relies on differently from the RFC text as the reference's strict "
+        "codec reads it. Every entry is re-checked by the test it names, which fails when "
+        "the software's behaviour changes, so the list cannot silently go stale. The "
+        "entries come from :mod:`rfc5269.findings`.\n\n"
+    )
     if not findings:
-        out += "The findings catalogue (:mod:`rfc5269.findings`) records no finding yet.\n\n"
-        return {"findings.inc": out}
+        return {"findings.inc": out + "No finding is recorded yet.\n\n"}
+    softwares = sorted({f.software for f in findings})
+    checked = ", ".join(softwares)
+    out += (f"Software examined so far: {esc(checked)}. Other peers named in the design "
+            "(thc-ipv6, libtins) have no finding recorded in this checkout.\n\n")
     out += heading("Summary", "-")
     out += list_table(
-        ["ID", "software", "finding"],
-        [[f"`{esc(_first(f, ID_KEYS))}`_" if _first(f, ID_KEYS) else "",
-          esc(_first(f, SOFTWARE_KEYS)), esc(_first(f, TITLE_KEYS))] for f in findings],
+        ["ID", "software", "field", "RFC text", "severity"],
+        [[f":ref:`{f.id}`", esc(f"{f.software} {getattr(f, 'version', '')}"),
+          f"``{f.field}``", esc(f.rfc), esc(getattr(f, "severity", ""))] for f in findings],
+        widths=[12, 12, 36, 25, 15],
     )
-    for f in findings:
-        fid = _first(f, ID_KEYS)
-        title = _first(f, TITLE_KEYS)
-        out += (f".. _{fid}:\n\n" if fid else "") + heading(
-            f"{fid}: {title}" if fid and title else fid or title or "Finding", "-")
-        blocks = []
-        for k, v in f.items():
-            if k in ID_KEYS or k in TITLE_KEYS[:1] or v in (None, "", (), []):
-                continue
-            text, block = _value(v)
-            label = k.replace("_", " ").capitalize()
-            if block:
-                blocks.append(f"**{esc(label)}:**\n\n{text}")
-            else:
-                out += f":{esc(label)}: {text}\n"
-        out += "\n" + "".join(blocks)
+    for software in softwares:
+        out += heading(software, "-")
+        for f in findings:
+            if f.software == software:
+                out += render(f)
     return {"findings.inc": out}

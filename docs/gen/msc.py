@@ -179,7 +179,8 @@ def render_svg(chart: Chart, chart_id: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="msc" id="{chart_id}" '
         f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'role="img" aria-label="{escape(chart.title)}">'
-        f"<title>{escape(chart.title)}</title>{defs}{''.join(head)}{''.join(body)}</svg>"
+        f"<title>{escape(chart.title)}</title>\n{defs}\n" + "\n".join(head) + "\n"
+        + "\n".join(body) + "\n</svg>"
     )
 
 

@@ -70,7 +70,7 @@ def _bar_chart(ident: str, items: list[tuple[str, float]]) -> str:
                  'stroke="#b00020" stroke-dasharray="4,3"/>')
     parts.append(f'<text x="{x1:.1f}" y="{height - 6}" text-anchor="middle">1.0 '
                  '(baseline)</text></svg>')
-    return diagram_block("plot", ident, "".join(parts), "Ratio to the baseline of the same run")
+    return diagram_block("plot", ident, "\n".join(parts), "Ratio to the baseline of the same run")
 
 
 def generate() -> dict[str, str]:

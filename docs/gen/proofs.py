@@ -56,7 +56,8 @@ def _catalogue(props: list[dict[str, Any]]) -> str:
     return out
 
 
-def _results(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+def _results(results: list[dict[str, Any]], meta: dict[str, Any],
+             props: list[dict[str, Any]]) -> str:
     out = heading("Prover results", "-")
     out += ("Run while these pages were built: " + meta.get("how", "") + ". The result is "
             "cached under ``docs/_build/.prover`` until a source file of the model or the "
@@ -113,8 +114,14 @@ def _results(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
             ident = f"cex-{r['property']}-{r.get('config', '')}-{r.get('population', '')}"
             out += heading(f"{r['property']} under {r.get('config')} "
                            f"({r.get('population', '')})", "~")
+            cl = next((p["clarifications"].get(r.get("config", ""))
+                       for p in props if p["id"] == r["property"]), None)
+            if cl:
+                out += f"This counterexample is the witness of :ref:`{cl}`. "
             if r.get("note"):
-                out += esc(r["note"]) + "\n\n"
+                out += esc(r["note"]).rstrip(".") + ".\n\n"
+            elif cl:
+                out += "\n\n"
             mermaid = r.get("msc_mermaid") or ""
             if mermaid.strip():
                 chart = parse_mermaid(mermaid, f"Counterexample to {r['property']} under "
@@ -143,5 +150,5 @@ def generate() -> dict[str, str]:
                               "rfc5269.proofs (prover CLI)")
     else:
         results, meta = run
-        text += _results(results, meta)
+        text += _results(results, meta, props)
     return {"proofs.inc": text}

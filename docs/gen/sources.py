@@ -133,12 +133,9 @@ def requirements_for_ref(ref: str) -> list[str]:
     return out
 
 
-def clarification_entries() -> dict[str, dict[str, Any]]:
-    """Extra material per clarification ID: title, text, readings, witness, charts, resolution.
-
-    Empty while the proofs' clarification module does not exist.
-    """
+def clarification_entries() -> dict[str, Any]:
+    """Clarification ID -> entry of :mod:`rfc5269.proofs.clarifications` (empty if absent)."""
     module = optional_module("rfc5269.proofs.clarifications")
     if module is None:
         return {}
-    return {}
+    return {c.id: c for c in getattr(module, "CLARIFICATIONS", ())}

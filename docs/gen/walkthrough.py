@@ -50,7 +50,10 @@ SCENES: tuple[Scene, ...] = (
         "Before the exchange the MN holds one or more SEND trust anchors, and it makes a "
         "handover key encryption key pair of the same algorithm and size as its SEND key, "
         "used for nothing else (RFC 5269 §3.1). If it does not have the AR's certification "
-        "path yet, it asks for it with CPS/CPA (RFC 3971 §6.4; RFC 5269 §3.3). It then "
+        "path yet, it must obtain it with CPS/CPA (RFC 3971 §6.4; RFC 5269 §3.3): before "
+        "the RtSolPr, as drawn here, or, as the reference's MN does (see the recorded run "
+        "at the end of this page), when a PrRtAdv arrives signed by a key it cannot place "
+        "yet; it then keeps that PrRtAdv until the path is complete. The MN "
         "sends a SEND-signed RtSolPr carrying a Handover Key Request option; the AR answers "
         "with a SEND-signed PrRtAdv carrying the handover key encrypted to the MN's "
         "public key (RFC 5269 §3.2).",
@@ -70,7 +73,7 @@ SCENES: tuple[Scene, ...] = (
                  "certificate is valid and allows the router role, and that the AR's "
                  "certificate covers the prefixes it serves (RFC 3971 §6.3, §6.4.6); it "
                  "caches the router's certified key (RFC 5269 §3.3).",
-                 ("cpa", "CPA", "certification_path_advertisement"), "dashed",
+                 ("CPA",), "dashed",
                  note="Checks: path ends at a trust anchor; router role; prefixes covered. "
                       "Caches the certified key."),
             Step("MN", "AR",
@@ -98,7 +101,7 @@ SCENES: tuple[Scene, ...] = (
                  "an outstanding RtSolPr, which names the private key to decrypt with; the AT "
                  "must be one the MN supports. It stores the key under the AR's address and "
                  "its own CGA with the AT and the lifetime (§3.3).",
-                 ("prrtadv", "PrRtAdv", "prrtadv_received"), "dashed",
+                 ("PrRtAdv",), "dashed",
                  note="Checks: SEND, signed by the certified router key, nonce matches, AT "
                       "supported. Decrypts and stores the key."),
         ),
@@ -135,7 +138,7 @@ SCENES: tuple[Scene, ...] = (
                  "the same key)",
                  "The MN matches the sequence number to its outstanding FBU and checks the "
                  "authenticator (RFC 5568 §6.2.3, §10).",
-                 ("fback", "FBack", "fback_received"), "dashed",
+                 ("FBack",), "dashed",
                  note="Checks: sequence matches the FBU, authenticator."),
             Note("PAR", "Tunnels traffic for the PCoA to the NCoA. When forwarding times out, "
                         "or HK-LIFETIME expires, discards the key (RFC 5269 §3.6).",
@@ -162,7 +165,7 @@ SCENES: tuple[Scene, ...] = (
             Step("Attacker", "MN",
                  "Old PrRtAdv replayed (earlier nonce)",
                  "No outstanding RtSolPr has this nonce: dropped (RFC 5269 §3.3).",
-                 ("prrtadv", "PrRtAdv", "prrtadv_received"), "attack",
+                 ("PrRtAdv",), "attack",
                  note="No outstanding nonce: dropped."),
             Step("Attacker", "AR",
                  "FBU for the MN's PCoA with a guessed authenticator",

@@ -411,8 +411,7 @@ class AccessRouter:
         """RFC 5269 §4.1: the HKEPK has the CGA key's algorithm and parameters."""
         secured = self._ctx.secured
         assert secured is not None
-        request = next(o for o in secured.signed.options if isinstance(o, HandoverKeyRequest)) \
-            if any(isinstance(o, HandoverKeyRequest) for o in secured.signed.options) else None
+        request = secured.signed.first(HandoverKeyRequest)
         if request is None:  # the request option sits after the signature: not signed
             return CheckResult.fail("request-not-signed")
         fit = check_hkepk(request.public_key, secured.public_key_der)

@@ -459,11 +459,11 @@ class MobileNode:
         """RFC 3971 §5.2.2: options after the signature are ignored; the reply must precede it."""
         secured = self._ctx.secured
         assert secured is not None
-        for option in secured.signed.options:
-            if isinstance(option, HandoverKeyReply):
-                self._ctx.reply = option
-                return CheckResult.ok()
-        return CheckResult.fail("reply-not-signed")
+        reply = secured.signed.first(HandoverKeyReply)
+        if reply is None:
+            return CheckResult.fail("reply-not-signed")
+        self._ctx.reply = reply
+        return CheckResult.ok()
 
     def check_at_supported(self, peer: IPv6Address, now: float) -> CheckResult:
         """RFC 5269 §3.3: the AT must name an algorithm the MN supports."""

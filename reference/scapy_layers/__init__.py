@@ -11,14 +11,19 @@ tests in ``tests/scapy``.
 What the registration replaces, and why (see :mod:`rfc5269.findings`):
 
 * ND options 11-14: ``scapy.contrib.send`` builds Timestamp, RSA Signature
-  and Nonce options that disagree with RFC 3971 §5 on the wire
-  (SCAPY-01..04). It is imported first so that a later import of it cannot
-  undo the registration.
+  and Nonce options that disagree with RFC 3971 §5 on the wire and does not
+  model CGA extension fields (SCAPY-01..04). It is imported first so that
+  a later import of it cannot undo the registration.
 * ND option 19 and mobility option 7: scapy's RFC 4068 layers disagree
   with RFC 5568 §6.4.3-§6.4.4 (SCAPY-05, SCAPY-06).
 
-Everything else scapy already dissects as the RFCs say (options 1, 2, 17,
-mobility option 3, the Home Address option) is left to scapy's own layers.
+Everything else scapy already dissects as the RFCs say (options 1 and 2 for
+Ethernet addresses, 17, mobility option 3, the Home Address option) is left
+to scapy's own layers; derived layers for them exist too
+(:data:`LAYERS`), e.g. for link-layer addresses other than Ethernet
+(SCAPY-08). Checksums computed by these layers use the home address when a
+Home Address option is present anywhere in a Destination Options header
+(SCAPY-07).
 """
 
 from __future__ import annotations
@@ -26,8 +31,6 @@ from __future__ import annotations
 from typing import Any
 
 import scapy.contrib.send  # noqa: F401  (registers its 11-14 first, so ours win)
-from scapy.layers import inet6
-
 from rfc5269.interpretations import BadfLength
 from rfc5269.scapy_layers.convert import (
     LAYERS,
@@ -36,8 +39,15 @@ from rfc5269.scapy_layers.convert import (
     from_codec,
     layer_values,
     option_chain,
+    packet_from_codec,
 )
-from rfc5269.scapy_layers.messages import ICMPv6CPA, ICMPv6CPS, ICMPv6FMIP, ICMPv6PrRtAdv, ICMPv6RtSolPr
+from rfc5269.scapy_layers.messages import (
+    ICMPv6CPA,
+    ICMPv6CPS,
+    ICMPv6FMIP,
+    ICMPv6PrRtAdv,
+    ICMPv6RtSolPr,
+)
 from rfc5269.scapy_layers.mobility import (
     BADF_LAYERS,
     MIP6MH_FBU,
@@ -58,6 +68,7 @@ from rfc5269.scapy_layers.ndopts import (
     ICMPv6NDOptTimestamp,
     ICMPv6NDOptTrustAnchor,
 )
+from scapy.layers import inet6
 
 # ND option type -> layer registered in scapy's ND option dispatch.
 ND_OPTIONS_REGISTERED: dict[int, Any] = {
@@ -102,12 +113,37 @@ def use_badf_length(reading: BadfLength) -> None:
 register()
 
 __all__ = [
-    "ICMPV6_REGISTERED", "LAYERS", "MH_REGISTERED", "MOBILITY_OPTIONS_REGISTERED", "NATIVE",
-    "ND_OPTIONS_REGISTERED", "ICMPv6CPA", "ICMPv6CPS", "ICMPv6FMIP", "ICMPv6NDOptCGA",
-    "ICMPv6NDOptCertificate", "ICMPv6NDOptFmipLLA", "ICMPv6NDOptHandoverKeyReply",
-    "ICMPv6NDOptHandoverKeyRequest", "ICMPv6NDOptIpAddressPrefix", "ICMPv6NDOptNonce",
-    "ICMPv6NDOptRsaSignature", "ICMPv6NDOptTimestamp", "ICMPv6NDOptTrustAnchor",
-    "ICMPv6PrRtAdv", "ICMPv6RtSolPr", "MIP6MH_FBU", "MIP6MH_FBack", "MIP6OptBADF",
-    "MIP6OptBADFAuthenticatorOnly", "MIP6OptMobilityHeaderLla", "codec_values", "from_codec",
-    "layer_values", "option_chain", "register", "use_badf_length",
+    "ICMPV6_REGISTERED",
+    "LAYERS",
+    "MH_REGISTERED",
+    "MIP6MH_FBU",
+    "MOBILITY_OPTIONS_REGISTERED",
+    "NATIVE",
+    "ND_OPTIONS_REGISTERED",
+    "ICMPv6CPA",
+    "ICMPv6CPS",
+    "ICMPv6FMIP",
+    "ICMPv6NDOptCGA",
+    "ICMPv6NDOptCertificate",
+    "ICMPv6NDOptFmipLLA",
+    "ICMPv6NDOptHandoverKeyReply",
+    "ICMPv6NDOptHandoverKeyRequest",
+    "ICMPv6NDOptIpAddressPrefix",
+    "ICMPv6NDOptNonce",
+    "ICMPv6NDOptRsaSignature",
+    "ICMPv6NDOptTimestamp",
+    "ICMPv6NDOptTrustAnchor",
+    "ICMPv6PrRtAdv",
+    "ICMPv6RtSolPr",
+    "MIP6MH_FBack",
+    "MIP6OptBADF",
+    "MIP6OptBADFAuthenticatorOnly",
+    "MIP6OptMobilityHeaderLla",
+    "codec_values",
+    "from_codec",
+    "layer_values",
+    "option_chain",
+    "packet_from_codec",
+    "register",
+    "use_badf_length",
 ]

@@ -17,7 +17,7 @@ Checksums use the home address as the pseudo-header source when any
 Destination Options header below the layer carries a Home Address option
 (RFC 3775 §11.3.1). scapy's own ``in6_chksum`` only does so when the
 Home Address option is the header's only option, which is never the case
-after dissection (the PadN that aligns it is kept): see finding SCAPY-08.
+after dissection (the PadN that aligns it is kept): see finding SCAPY-07.
 """
 
 from __future__ import annotations
@@ -26,13 +26,12 @@ import struct
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from rfc5269.scapy_layers.derive import FieldMap, derive_fields
+from rfc5269.wire.describe import Kind
 from scapy.compat import raw
 from scapy.fields import StrField
 from scapy.layers.inet6 import HAO, IPv6, IPv6ExtHdrDestOpt, in6_pseudoheader
 from scapy.utils import checksum
-
-from rfc5269.scapy_layers.derive import FieldMap, derive_fields
-from rfc5269.wire.describe import Kind
 
 PAYLOAD = "payload"  # tail marker: this OPTIONS field is the scapy payload chain
 
@@ -201,7 +200,7 @@ def make_layer(class_name: str, codec_class: type, bases: tuple[type, ...],
     return meta(class_name, bases, namespace)
 
 
-class DerOrRestField(StrField):  # type: ignore[misc]
+class DerOrRestField(StrField):
     """Octets whose extent is a DER element's own header, else everything available.
 
     ``available(pkt)`` gives the octets the enclosing structure leaves for

@@ -17,18 +17,6 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from scapy.layers.inet6 import (
-    HAO,
-    ICMPv6NDOptDstLLAddr,
-    ICMPv6NDOptIPAddr,
-    ICMPv6NDOptSrcLLAddr,
-    ICMPv6NDOptUnknown,
-    MIP6OptAltCoA,
-    Pad1,
-    PadN,
-)
-from scapy.packet import NoPayload, Packet
-
 from rfc5269.interpretations import BadfLength
 from rfc5269.scapy_layers.base import PAYLOAD
 from rfc5269.scapy_layers.derive import DERIVED_KINDS, dataclass_names, normalise
@@ -37,6 +25,23 @@ from rfc5269.scapy_layers.mobility import BADF_LAYERS, MH_LAYERS, MH_OPTION_LAYE
 from rfc5269.scapy_layers.ndopts import ND_OPTION_LAYERS, STRUCT_LAYERS
 from rfc5269.wire import ipv6, mobility, ndopt
 from rfc5269.wire.describe import Kind
+from scapy.layers.inet6 import (
+    HAO,
+    HBHOptUnknown,
+    ICMPv6NDOptDstLLAddr,
+    ICMPv6NDOptIPAddr,
+    ICMPv6NDOptSrcLLAddr,
+    ICMPv6NDOptUnknown,
+    IPv6,
+    IPv6ExtHdrDestOpt,
+    MIP6OptAltCoA,
+    MIP6OptUnknown,
+    Pad1,
+    PadN,
+    _ICMPv6NDGuessPayload,
+    _MIP6OptAlign,
+)
+from scapy.packet import NoPayload, Packet, Raw
 
 LAYERS: dict[type, Any] = {**ND_OPTION_LAYERS, **STRUCT_LAYERS, **MESSAGE_LAYERS,
                            **MH_OPTION_LAYERS, **MH_LAYERS}
@@ -57,7 +62,10 @@ NATIVE: dict[Any, tuple[type, dict[str, str], dict[str, Any]]] = {
                         {}),
     ICMPv6NDOptUnknown: (ndopt.UnknownOption, {"type": "type", "data": "body"}, {}),
     MIP6OptAltCoA: (mobility.AlternateCareOfAddress, {"acoa": "address"}, {}),
+    MIP6OptUnknown: (mobility.UnknownMobilityOption, {"otype": "type", "odata": "data"}, {}),
     HAO: (ipv6.HomeAddressOption, {"hoa": "home_address"}, {}),
+    HBHOptUnknown: (ipv6.UnknownDestinationOption, {"otype": "option_type", "optdata": "data"},
+                    {}),
 }
 
 
@@ -104,6 +112,34 @@ def from_codec(obj: Any, badf_length: BadfLength = BadfLength.OPTION_DATA) -> An
     return layer
 
 
+def packet_from_codec(packet: ipv6.IPv6Packet,
+                      badf_length: BadfLength = BadfLength.OPTION_DATA) -> Any:
+    """A whole codec packet as scapy layers: scapy's own IPv6, Destination Options header,
+    Home Address option and unknown options (they agree with RFC 2460 / RFC 3775 §6.3),
+    then the derived layer for the upper-layer message.
+    """
+    h = packet.header
+    pkt = IPv6(src=str(h.src), dst=str(h.dst), hlim=h.hop_limit, tc=h.traffic_class,
+               fl=h.flow_label)
+    for ext in packet.extension_headers:
+        options: list[Any] = []
+        for o in ext.options:
+            if isinstance(o, ipv6.HomeAddressOption):
+                options.append(HAO(hoa=str(o.home_address)))
+            elif isinstance(o, ipv6.UnknownDestinationOption):
+                options.append(HBHOptUnknown(otype=o.option_type, optdata=o.data))
+            else:  # Pad1 / PadN never appear in a codec object (the encoder pads)
+                raise TypeError(f"no scapy counterpart for {type(o).__name__}")
+        pkt = pkt / IPv6ExtHdrDestOpt(options=options)
+    payload = packet.payload
+    if payload is None:
+        return pkt
+    if isinstance(payload, ipv6.RawPayload):
+        pkt.lastlayer().nh = payload.next_header
+        return pkt / Raw(load=payload.data)
+    return pkt / from_codec(payload, badf_length)
+
+
 def _value_out(kind: Kind, value: Any) -> Any:
     if kind is Kind.STRUCT:
         return None if value is None else layer_values(value)
@@ -120,6 +156,8 @@ def layer_values(layer: Any) -> dict[str, Any]:
     decode) are skipped. The class of the layer is under ``"__class__"`` as
     the codec class name.
     """
+    if not hasattr(type(layer), "field_map") and type(layer) not in NATIVE:
+        return _uninterpreted(layer)
     if type(layer) in NATIVE:
         codec_cls, names, conv = NATIVE[type(layer)]
         out: dict[str, Any] = {"__class__": codec_cls.__name__}
@@ -140,6 +178,17 @@ def layer_values(layer: Any) -> dict[str, Any]:
             continue
         out[key] = _value_out(kind, layer.getfieldval(scapy_name))
     return out
+
+
+def _uninterpreted(layer: Any) -> dict[str, Any]:
+    """An option of a type the codec does not interpret but scapy does, compared as octets."""
+    whole = bytes(layer)
+    own = whole[:len(whole) - len(bytes(layer.payload))]
+    if isinstance(layer, _MIP6OptAlign):
+        return {"__class__": "UnknownMobilityOption", "type": own[0], "data": own[2:]}
+    if isinstance(layer, _ICMPv6NDGuessPayload):
+        return {"__class__": "UnknownOption", "type": own[0], "body": own[2:]}
+    raise TypeError(f"no codec counterpart for scapy layer {type(layer).__name__}")
 
 
 def option_chain(layer: Any) -> list[Any]:
@@ -177,4 +226,4 @@ def is_packet(value: Any) -> bool:
 
 
 __all__ = ["LAYERS", "NATIVE", "codec_values", "from_codec", "ipaddress", "is_packet",
-           "layer_values", "option_chain"]
+           "layer_values", "option_chain", "packet_from_codec"]

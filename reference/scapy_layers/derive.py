@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rfc5269.wire.describe import Field, Kind
 from scapy.fields import (
     BitField,
     ByteField,
@@ -44,8 +45,6 @@ from scapy.fields import (
     XShortField,
 )
 from scapy.packet import Packet
-
-from rfc5269.wire.describe import Field, Kind
 
 # Kinds whose value the layer computes in post_build when left as None.
 DERIVED_KINDS = frozenset({Kind.LENGTH, Kind.PAD_LENGTH, Kind.CHECKSUM})
@@ -93,7 +92,7 @@ def scapy_names(fields: tuple[Field, ...]) -> dict[str, str]:
     return out
 
 
-def _int_field(name: str, default: int | None, bits: int, aligned: bool, hexa: bool) -> Any:
+def _int_field(name: str, default: Any, bits: int, aligned: bool, hexa: bool) -> Any:
     if aligned and bits == 8:
         return (XByteField if hexa else ByteField)(name, default)
     if aligned and bits == 16:

@@ -15,7 +15,6 @@ from functools import cache
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-
 from rfc5269.interpretations import BadfLength
 from rfc5269.send.keys import key_hash, public_key_der
 from rfc5269.send.testpki import make_pki, pool_key

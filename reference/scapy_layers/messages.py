@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from scapy.layers.inet6 import ICMPv6Unknown, IPv6, IPv6ExtHdrDestOpt, _ICMPv6NDGuessPayload
-from scapy.packet import Packet
-
 from rfc5269.scapy_layers.base import PAYLOAD, Icmpv6Mixin, make_layer
 from rfc5269.wire import cert_path, fmip
+from scapy.layers.inet6 import ICMPv6Unknown, IPv6, IPv6ExtHdrDestOpt, _ICMPv6NDGuessPayload
+from scapy.packet import Packet
 
 _BASES = (Icmpv6Mixin, _ICMPv6NDGuessPayload, Packet)
 _OVERLOAD = {IPv6: {"nh": 58}, IPv6ExtHdrDestOpt: {"nh": 58}}

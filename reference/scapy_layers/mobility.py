@@ -17,8 +17,11 @@ dissects option type 21.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from rfc5269.interpretations import BadfLength
+from rfc5269.scapy_layers.base import CountedMixin, MobilityHeaderMixin, make_layer
+from rfc5269.wire import mobility
 from scapy.compat import raw
 from scapy.fields import StrLenField
 from scapy.layers.inet6 import (
@@ -31,10 +34,6 @@ from scapy.layers.inet6 import (
 )
 from scapy.packet import Packet
 
-from rfc5269.interpretations import BadfLength
-from rfc5269.scapy_layers.base import CountedMixin, MobilityHeaderMixin, make_layer
-from rfc5269.wire import mobility
-
 _OPT_BASES = (CountedMixin, _MIP6OptAlign)
 
 
@@ -42,7 +41,7 @@ class _BadfAlignment:
     """BADF ends the options on an 8-octet boundary (the codec's rule, RFC 5568 §6.4.5)."""
 
     def alignment_delta(self, curpos: int) -> int:
-        return -(curpos + len(raw(self))) % 8
+        return -(curpos + len(raw(cast(Any, self)))) % 8
 
 
 MIP6OptMobilityHeaderLla = make_layer(
@@ -78,7 +77,7 @@ MIP6OptUnknownOption = make_layer(
 
 def _options_field() -> tuple[Any, ...]:
     return (_PhantomAutoPadField("autopad", 1),
-            _OptionsField("options", [], MIP6OptUnknown, 12,
+            _OptionsField("options", [], MIP6OptUnknown, 12,  # type: ignore[no-untyped-call]
                           length_from=lambda pkt: 8 * int(pkt.header_len or 0) - 4))
 
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from rfc5269.scapy_layers.base import CountedMixin, DerOrRestField, NdOptionMixin, make_layer
+from rfc5269.wire import cga_params, ndopt
 from scapy.fields import PacketLenField, PacketListField, StrLenField
 from scapy.layers.inet6 import _ICMPv6NDGuessPayload
 from scapy.packet import Packet
-
-from rfc5269.scapy_layers.base import CountedMixin, DerOrRestField, NdOptionMixin, make_layer
-from rfc5269.wire import cga_params, ndopt
 
 
 def _opt_len(pkt: Any) -> int:
@@ -30,6 +29,9 @@ def _opt_len(pkt: Any) -> int:
 def _pad(pkt: Any) -> int:
     return int(pkt.pad_length or 0)
 
+
+# scapy's type hints want a value; None means "computed when built" (see base.NdOptionMixin).
+_DERIVED: Any = None
 
 _ND_BASES = (NdOptionMixin, _ICMPv6NDGuessPayload, Packet)
 
@@ -69,9 +71,9 @@ ICMPv6NDOptTargetLinkLayerAddress = _nd(
 
 ICMPv6NDOptCGA = _nd(
     "ICMPv6NDOptCGA", ndopt.CgaOption, "SEND CGA option (RFC 3971 §5.1)",
-    {"parameters": PacketLenField("parameters", None, CgaParametersLayer,
+    {"parameters": PacketLenField("parameters", _DERIVED, CgaParametersLayer,
                                   length_from=lambda pkt: _opt_len(pkt) - 4 - _pad(pkt)),
-     "padding": StrLenField("padding", None, length_from=_pad)})
+     "padding": StrLenField("padding", _DERIVED, length_from=_pad)})
 
 ICMPv6NDOptRsaSignature = _nd(
     "ICMPv6NDOptRsaSignature", ndopt.RsaSignatureOption,
@@ -79,7 +81,7 @@ ICMPv6NDOptRsaSignature = _nd(
     # As in the codec: with no length for the signature in the option, a
     # dissector keeps signature and padding together in ``signature``.
     {"signature": StrLenField("signature", b"", length_from=lambda pkt: _opt_len(pkt) - 20),
-     "padding": StrLenField("padding", None, length_from=lambda pkt: 0)})
+     "padding": StrLenField("padding", _DERIVED, length_from=lambda pkt: 0)})
 
 ICMPv6NDOptTimestamp = _nd(
     "ICMPv6NDOptTimestamp", ndopt.TimestampOption,
@@ -93,7 +95,7 @@ ICMPv6NDOptTrustAnchor = _nd(
     "ICMPv6NDOptTrustAnchor", ndopt.TrustAnchorOption,
     "SEND Trust Anchor option (RFC 3971 §6.4.3)",
     {"name": StrLenField("name_", b"", length_from=lambda pkt: _opt_len(pkt) - 4 - _pad(pkt)),
-     "padding": StrLenField("padding", None, length_from=_pad)})
+     "padding": StrLenField("padding", _DERIVED, length_from=_pad)})
 
 
 def _cert_available(pkt: Any) -> int:
@@ -105,7 +107,7 @@ ICMPv6NDOptCertificate = _nd(
     "SEND Certificate option (RFC 3971 §6.4.4)",
     {"certificate": DerOrRestField("certificate", b"", available=_cert_available,
                                    use_der=lambda pkt: pkt.cert_type == ndopt.CERT_TYPE_X509),
-     "padding": StrLenField("padding", None,
+     "padding": StrLenField("padding", _DERIVED,
                             length_from=lambda pkt: _cert_available(pkt) - len(pkt.certificate))})
 
 ICMPv6NDOptIpAddressPrefix = _nd(
@@ -123,14 +125,14 @@ ICMPv6NDOptHandoverKeyRequest = _nd(
     "Handover Key Request option (RFC 5269 §4.1)",
     {"public_key": StrLenField("public_key", b"",
                                length_from=lambda pkt: _opt_len(pkt) - 4 - _pad(pkt)),
-     "padding": StrLenField("padding", None, length_from=_pad)})
+     "padding": StrLenField("padding", _DERIVED, length_from=_pad)})
 
 ICMPv6NDOptHandoverKeyReply = _nd(
     "ICMPv6NDOptHandoverKeyReply", ndopt.HandoverKeyReply,
     "Handover Key Reply option (RFC 5269 §4.2)",
     {"encrypted_key": StrLenField("encrypted_key", b"",
                                   length_from=lambda pkt: _opt_len(pkt) - 6 - _pad(pkt)),
-     "padding": StrLenField("padding", None, length_from=_pad)})
+     "padding": StrLenField("padding", _DERIVED, length_from=_pad)})
 
 ICMPv6NDOptUnknownOption = _nd(
     "ICMPv6NDOptUnknownOption", ndopt.UnknownOption, "ND option not interpreted (RFC 4861 §4.6)",

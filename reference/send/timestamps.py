@@ -101,7 +101,7 @@ def known_peer_ok(ts_new: int, rd_new: int, ts_last: int, rd_last: int,
     return lhs > rhs
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     ts_last: int
     rd_last: int

@@ -21,6 +21,7 @@ from rfc5269.wire.ndopt import (
     TrustAnchorOption,
     decode_options,
     encode_options,
+    options_before_signature,
 )
 
 REF_CPS = "RFC 3971 §6.4.1"
@@ -63,7 +64,7 @@ class CertificationPathSolicitation:
 
     def check(self, error: type[WireError]) -> None:
         """Raise ``error`` unless the first Trust Anchor option names a DER X.501 Name."""
-        for o in self.options:
+        for o in options_before_signature(self.options):
             if isinstance(o, TrustAnchorOption):
                 if o.name_type != NAME_TYPE_DER_X501:
                     raise error("CertificationPathSolicitation.options",
@@ -84,7 +85,7 @@ class CertificationPathSolicitation:
         v = fixed_layout(cls).unpack(data)
         if src is not None and dst is not None:
             verify_icmpv6_checksum(data, src, dst, cls.__name__)
-        msg = cls(v["identifier"], v["component"], decode_options(data[8:]),
+        msg = cls(v["identifier"], v["component"], decode_options(data[8:], True),
                   checksum=v["checksum"], raw=data)
         msg.check(DecodeError)
         return msg
@@ -119,7 +120,8 @@ class CertificationPathAdvertisement:
             raise error("CertificationPathAdvertisement.component",
                         "must be below All Components", REF_CPA)
         first = self.all_components <= 1 or self.component == self.all_components - 1
-        if not first and any(isinstance(o, TrustAnchorOption) for o in self.options):
+        if not first and any(isinstance(o, TrustAnchorOption)
+                             for o in options_before_signature(self.options)):
             raise error("CertificationPathAdvertisement.options",
                         "Trust Anchor options may appear only in the first component", REF_CPA)
 
@@ -138,6 +140,6 @@ class CertificationPathAdvertisement:
         if src is not None and dst is not None:
             verify_icmpv6_checksum(data, src, dst, cls.__name__)
         msg = cls(v["identifier"], v["all_components"], v["component"],
-                  decode_options(data[12:]), checksum=v["checksum"], raw=data)
+                  decode_options(data[12:], True), checksum=v["checksum"], raw=data)
         msg.check(DecodeError)
         return msg

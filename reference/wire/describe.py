@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -152,6 +153,16 @@ class FixedLayout:
         self.slots = tuple(slots)
         self._int_slots = tuple(s for s in slots if s.field.kind not in (Kind.BYTES, Kind.IPV6))
         self._oct_slots = tuple(s for s in slots if s.field.kind in (Kind.BYTES, Kind.IPV6))
+        self._struct = _octet_struct(prefix)
+        carried = [f for f in prefix if f.kind is not Kind.RESERVED]
+        self._names = tuple(f.name for f in carried)
+        self._carried = tuple(carried)
+        self._checked = tuple((i, f) for i, f in enumerate(carried)
+                              if f.kind is Kind.TYPE or f.valid is not None)
+        # (index, required value or None, validator or None, field) for the fast path
+        self._checks = tuple((i, f.default if f.kind is Kind.TYPE else None, f.valid, f)
+                             for i, f in self._checked)
+        self._addresses = tuple(f.name for f in carried if f.kind is Kind.IPV6)
 
     def unpack(self, data: bytes, offset: int = 0) -> dict[str, Any]:
         """Values of the fixed fields at ``data[offset:]``, checking TYPE and ``valid`` rules.
@@ -162,6 +173,8 @@ class FixedLayout:
         if len(data) < end:
             raise DecodeError(self.owner, f"needs at least {self.size} octets, has "
                               f"{max(len(data) - offset, 0)}", self.slots[0].field.ref)
+        if self._struct is not None:
+            return self._unpack_octets(data, offset)
         word = int.from_bytes(data[offset:end], "big")
         out: dict[str, Any] = {}
         for s in self._int_slots:
@@ -191,6 +204,8 @@ class FixedLayout:
 
         Raises EncodeError when a value does not fit its width or breaks its rule.
         """
+        if self._struct is not None:
+            return self._pack_octets(values)
         word = 0
         for s in self._int_slots:
             f = s.field
@@ -220,13 +235,84 @@ class FixedLayout:
         return bytes(out)
 
 
+    def _unpack_octets(self, data: bytes, offset: int) -> dict[str, Any]:
+        """Fast path when every field is whole octets: one ``struct`` call."""
+        assert self._struct is not None
+        values = self._struct.unpack_from(data, offset)
+        for i, required, valid, f in self._checks:
+            v = values[i]
+            if required is not None:
+                if v != required:
+                    raise DecodeError(f"{self.owner}.{f.name}", f.rule or f"must be {required}",
+                                      f.ref)
+            elif valid is not None and not valid(v):
+                raise DecodeError(f"{self.owner}.{f.name}", f.rule, f.ref)
+        out = dict(zip(self._names, values, strict=True))
+        for name in self._addresses:
+            out[name] = ipaddress.IPv6Address(out[name])
+        return out
+
+    def _pack_octets(self, values: dict[str, Any]) -> bytes:
+        """Fast path when every field is whole octets: one ``struct`` call."""
+        assert self._struct is not None
+        args: list[Any] = []
+        for f in self._carried:
+            k = f.kind
+            if k is Kind.TYPE:
+                args.append(f.default)
+                continue
+            v = values.get(f.name, f.default)
+            if k is Kind.IPV6 or k is Kind.BYTES:
+                raw = v.packed if isinstance(v, ipaddress.IPv6Address) else bytes(v)
+                assert f.bits is not None
+                if len(raw) != f.bits // 8:
+                    raise EncodeError(f"{self.owner}.{f.name}",
+                                      f"must be {f.bits // 8} octets, has {len(raw)}", f.ref)
+                args.append(raw)
+                continue
+            v = int(v)
+            assert f.bits is not None
+            if v < 0 or v >> f.bits:
+                raise EncodeError(f"{self.owner}.{f.name}", f"{v} does not fit in {f.bits} bits",
+                                  f.ref)
+            if f.valid is not None and not f.valid(v):
+                raise EncodeError(f"{self.owner}.{f.name}", f.rule, f.ref)
+            args.append(v)
+        return self._struct.pack(*args)
+
+
+_INT_CODES = {8: "B", 16: "H", 32: "I", 64: "Q"}
+
+
+def _octet_struct(fields: list[Field]) -> struct.Struct | None:
+    """A ``struct`` for a fixed part made only of whole, aligned octet fields, else None."""
+    fmt = "!"
+    pos = 0
+    for f in fields:
+        assert f.bits is not None
+        if pos % 8 or f.bits % 8:
+            return None
+        if f.kind is Kind.RESERVED:
+            fmt += f"{f.bits // 8}x"
+        elif f.kind in (Kind.BYTES, Kind.IPV6):
+            fmt += f"{f.bits // 8}s"
+        elif f.bits in _INT_CODES:
+            fmt += _INT_CODES[f.bits]
+        else:
+            return None
+        pos += f.bits
+    return struct.Struct(fmt)
+
+
 def fixed_layout(cls: type) -> FixedLayout:
     """The (cached) fixed layout of a described class."""
-    layout: FixedLayout | None = cls.__dict__.get("_LAYOUT")
+    layout = _LAYOUTS.get(cls)
     if layout is None:
-        layout = FixedLayout(cls.__name__, cls.FIELDS)  # type: ignore[attr-defined]
-        cls._LAYOUT = layout  # type: ignore[attr-defined]
+        layout = _LAYOUTS[cls] = FixedLayout(cls.__name__, cls.FIELDS)  # type: ignore[attr-defined]
     return layout
+
+
+_LAYOUTS: dict[type, FixedLayout] = {}
 
 
 def need(owner: str, data: bytes, size: int, ref: str) -> None:

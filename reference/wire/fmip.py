@@ -2,7 +2,9 @@
 
 Both are ICMPv6 type 154: ``Type | Code | Checksum | Subtype | Reserved |
 Identifier | options``. Beyond the option TLV rules (RFC 4861 §4.6) the
-decoder enforces the option combinations RFC 5568 §6.1 requires:
+decoder enforces the option combinations RFC 5568 §6.1 requires, among the
+options before the first RSA Signature option (those after it are ignored,
+RFC 3971 §5.2.2, and kept as octets when they do not decode):
 
 * RtSolPr: at least one New Access Point LLA option (Option-Code 1, or 0 the
   wildcard); a wildcard excludes any other New Access Point LLA.
@@ -32,6 +34,7 @@ from rfc5269.wire.ndopt import (
     NdOption,
     decode_options,
     encode_options,
+    options_before_signature,
 )
 
 REF_RTSOLPR = "RFC 5568 §6.1.1"
@@ -112,7 +115,7 @@ class RtSolPr(_FmipMessage):
         return self.options
 
     def check(self, error: type[WireError]) -> None:
-        codes = _lla_codes(self.options)
+        codes = _lla_codes(options_before_signature(self.options))
         new_ap = [c for c in codes if c in (LLA_WILDCARD, LLA_NEW_ACCESS_POINT)]
         if not new_ap:
             raise error("RtSolPr.options", "must carry a New Access Point LLA option "
@@ -129,7 +132,8 @@ class RtSolPr(_FmipMessage):
         v = fixed_layout(cls).unpack(data)
         if src is not None and dst is not None:
             verify_icmpv6_checksum(data, src, dst, cls.__name__)
-        msg = cls(v["identifier"], decode_options(data[8:]), checksum=v["checksum"], raw=data)
+        msg = cls(v["identifier"], decode_options(data[8:], True), checksum=v["checksum"],
+                  raw=data)
         msg.check(DecodeError)
         return msg
 
@@ -164,7 +168,8 @@ class PrRtAdv(_FmipMessage):
         return self.options
 
     def check(self, error: type[WireError]) -> None:
-        codes = _lla_codes(self.options)
+        signed = options_before_signature(self.options)
+        codes = _lla_codes(signed)
         if not any(c in _NEW_AP_IN_PRRTADV for c in codes):
             raise error("PrRtAdv.options", "must carry a New Access Point LLA option "
                         "(Option-Code 1, 5, 6 or 7)", REF_PRRTADV)
@@ -173,7 +178,7 @@ class PrRtAdv(_FmipMessage):
                 raise error("PrRtAdv.options", f"Code {self.code} requires the NAR's LLA "
                             "option (Option-Code 3)", REF_PRRTADV)
             if not any(isinstance(o, IpAddressPrefixOption) and o.option_code == IP_NAR_ADDRESS
-                       for o in self.options):
+                       for o in signed):
                 raise error("PrRtAdv.options", f"Code {self.code} requires the NAR's IP "
                             "Address option (Option-Code 3)", REF_PRRTADV)
 
@@ -185,8 +190,8 @@ class PrRtAdv(_FmipMessage):
         v = fixed_layout(cls).unpack(data)
         if src is not None and dst is not None:
             verify_icmpv6_checksum(data, src, dst, cls.__name__)
-        msg = cls(v["code"], v["identifier"], decode_options(data[8:]), checksum=v["checksum"],
-                  raw=data)
+        msg = cls(v["code"], v["identifier"], decode_options(data[8:], True),
+                  checksum=v["checksum"], raw=data)
         msg.check(DecodeError)
         return msg
 

@@ -755,10 +755,40 @@ def decode_option(data: bytes) -> NdOption:
     return cls.decode(data)
 
 
-def decode_options(data: bytes) -> tuple[NdOption, ...]:
-    """Every option in an options area, strictly (RFC 4861 §4.6)."""
+def decode_options(data: bytes, after_signature_ignored: bool = False) -> tuple[NdOption, ...]:
+    """Every option in an options area, strictly (RFC 4861 §4.6).
+
+    With ``after_signature_ignored`` (SEND-protected messages, RFC 3971
+    §5.2.2), an option after the first RSA Signature option whose content
+    does not decode is kept as an :class:`UnknownOption` instead of failing
+    the message: such options are ignored by receivers. The TLV framing
+    (Length 0, overrun) is checked everywhere.
+    """
     data = bytes(data)
-    return tuple(decode_option(data[s.offset:s.offset + s.length]) for s in option_spans(data))
+    out: list[NdOption] = []
+    signed = False
+    for s in option_spans(data):
+        raw = data[s.offset:s.offset + s.length]
+        if signed and after_signature_ignored:
+            try:
+                out.append(decode_option(raw))
+            except DecodeError:
+                out.append(UnknownOption(raw[0], raw[2:]))
+            continue
+        out.append(decode_option(raw))
+        signed = signed or s.type == RsaSignatureOption.TYPE
+    return tuple(out)
+
+
+def options_before_signature(options: tuple[NdOption, ...]) -> tuple[NdOption, ...]:
+    """The options preceding the first RSA Signature option (all if there is none).
+
+    Receivers ignore the options after it (RFC 3971 §5.2.2).
+    """
+    for i, o in enumerate(options):
+        if isinstance(o, RsaSignatureOption):
+            return options[:i]
+    return options
 
 
 def encode_options(options: tuple[NdOption, ...] | list[NdOption]) -> bytes:

@@ -18,7 +18,11 @@ def to_data(obj: Any) -> Any:
         for f in dataclasses.fields(obj):
             if f.name == "raw":
                 continue
-            out[f.name] = to_data(getattr(obj, f.name))
+            value = getattr(obj, f.name)
+            out[f.name] = f"0x{value:04x}" if f.name == "checksum" else to_data(value)
+        seconds = getattr(obj, "seconds_float", None)
+        if isinstance(seconds, float):
+            out["seconds"] = seconds
         return out
     if isinstance(obj, bytes | bytearray):
         return bytes(obj).hex()

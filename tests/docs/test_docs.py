@@ -122,6 +122,13 @@ def test_every_clarification_id_has_an_entry(built_html: Path) -> None:
     assert not missing, missing
     for s in interpretations.SWITCHES:
         assert f"Interpretations.{s.name}" in text, s.name
+    plain = " ".join(_plain(built_html / "clarifications.html").split())
+    if entries is not None:
+        for entry in getattr(entries, "CLARIFICATIONS", ()):
+            # the proposed erratum text and every reading the entry records are shown
+            assert " ".join(entry.resolution.split())[:60] in plain, entry.id
+            for name, _ in entry.readings:
+                assert name in plain, (entry.id, name)
 
 
 def test_every_switch_value_is_listed_as_a_reading(built_html: Path) -> None:
@@ -271,3 +278,17 @@ def test_every_clarification_a_property_names_has_an_entry(built_html: Path) -> 
                 named.update(value.clarifications.values())
     missing = sorted(c for c in named if c.lower() not in ids)
     assert not missing, missing
+
+
+def test_every_finding_is_on_the_findings_page_with_its_octets(built_html: Path) -> None:
+    findings = _optional("rfc5269.findings")
+    text = _plain(built_html / "findings.html")
+    if findings is None:
+        assert "is not available yet" in text
+        return
+    ids = _parse(built_html / "findings.html").ids
+    for f in findings.FINDINGS:  # type: ignore[attr-defined]
+        assert f.id.lower() in ids, f.id
+        if f.wire_hex:
+            first = " ".join(f.wire_hex[i:i + 2] for i in range(0, min(32, len(f.wire_hex)), 2))
+            assert first in text, (f.id, first)

@@ -216,6 +216,16 @@ def rtsolpr_packet(identity: SendIdentity, dst: IPv6Address, now: float,
     return ipv6(identity.address, dst, icmp, hop_limit)
 
 
+def option_offset(icmp: bytes, option_type: int, start: int = 8) -> int:
+    """Octet offset of the first ND option of ``option_type`` in an RtSolPr/PrRtAdv."""
+    pos = start
+    while pos < len(icmp):
+        if icmp[pos] == option_type:
+            return pos
+        pos += icmp[pos + 1] * 8
+    raise LookupError(option_type)
+
+
 def flip_bit(packet: bytes, offset_from_end: int) -> bytes:
     """The packet with one bit of its ICMPv6 part flipped and the checksum made right again."""
     src, dst = IPv6Address(packet[8:24]), IPv6Address(packet[24:40])

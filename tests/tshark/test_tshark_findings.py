@@ -61,7 +61,7 @@ def test_badf_authenticator_only_reading_overruns() -> None:
 
 
 def test_handover_key_options_flag_padding_as_malformed() -> None:
-    f, layer, text, packet = _finding("TSHARK-03")
+    f, layer, _text, packet = _finding("TSHARK-03")
     reply = next(o for o in packet.payload.options if isinstance(o, ndopt.HandoverKeyReply))
     assert reply.encode() == f.wire and reply.encode()[2] == 2  # Pad Length 2, nothing left
     icmp = next(layer.walk("icmpv6"))
@@ -115,12 +115,22 @@ def test_field_names_borrowed_from_other_options() -> None:
 
 
 def test_unknown_mobility_option_length_shown_wrong() -> None:
-    f, layer, text, packet = _finding("TSHARK-08")
+    f, layer, _text, packet = _finding("TSHARK-08")
     unknown = next(o for o in packet.payload.options
                    if isinstance(o, mobility.UnknownMobilityOption))
     assert unknown.encode() == f.wire and len(unknown.data) == 3
     node = next(layer.walk("Unknown (0xfa)"))
     assert node.get_all("mip6.mobility_opt") == ["250"]
     assert node.get_all("mip6.mobility_opt.len") == ["6"]
+    assert list(layer.walk("mip6.hlen")) == ["6"]  # the Header Len octet, not Option Length
     # ...but it skips the option correctly: the BADF after it is found.
     assert next(layer.walk("mip6.badff.spi")) == "0"
+
+
+def test_rsa_signature_octets_not_shown() -> None:
+    f, layer, _, packet = _finding("TSHARK-09")
+    sig = next(o for o in packet.payload.options if isinstance(o, ndopt.RsaSignatureOption))
+    assert sig.encode() == f.wire and len(sig.signature) == 132
+    assert list(layer.walk("icmpv6.opt.rsa.key_hash")) == [":".join(f"{b:02x}" for b in
+                                                                    sig.key_hash)]
+    assert list(layer.walk("icmpv6.opt.digital_signature_padding")) == [""]

@@ -477,3 +477,37 @@ def test_cpa_reserved_is_ignored() -> None:
     good = cpa_bytes(2, 1)
     dirty = edit(good, 10, 0x12)
     assert CertificationPathAdvertisement.decode(dirty).encode() == good
+
+
+# --------------------------------------------------------------------------- after the signature
+
+
+SIGNATURE = RsaSignatureOption.create(bytes(16), bytes(128))
+BAD_KEY = HandoverKeyRequest(0, b"\x30\x03\x02\x01\x05")  # DER, but not a SubjectPublicKeyInfo
+
+
+def test_malformed_option_before_the_signature_rejects_the_message() -> None:
+    rejects(lambda b: RtSolPr.decode(b, SRC, DST),
+            rtsolpr_bytes(_lla(LLA_NEW_ACCESS_POINT), BAD_KEY, SIGNATURE),
+            "HandoverKeyRequest.public_key", "SubjectPublicKeyInfo")
+
+
+def test_malformed_option_after_the_signature_is_ignored() -> None:
+    """RFC 3971 §5.2.2: options after the first RSA Signature option are ignored."""
+    raw = rtsolpr_bytes(_lla(LLA_NEW_ACCESS_POINT), SIGNATURE, BAD_KEY)
+    msg = RtSolPr.decode(raw, SRC, DST)
+    assert msg.options[-1] == UnknownOption(27, BAD_KEY.encode()[2:])
+    assert msg.encode(SRC, DST) == raw
+
+
+def test_tlv_framing_is_checked_after_the_signature_too() -> None:
+    """RFC 4861 §4.6: a Length 0 option invalidates the message wherever it is."""
+    raw = rtsolpr_bytes(_lla(LLA_NEW_ACCESS_POINT), SIGNATURE) + b"\x0e\x00"
+    rejects(lambda b: RtSolPr.decode(b), raw, "length", "Length 0")
+
+
+def test_option_combinations_count_only_options_before_the_signature() -> None:
+    after = rtsolpr_bytes(SIGNATURE, _lla(LLA_NEW_ACCESS_POINT))
+    rejects(lambda b: RtSolPr.decode(b, SRC, DST), after, "RtSolPr.options", "New Access Point")
+    wildcard_after = rtsolpr_bytes(_lla(LLA_NEW_ACCESS_POINT), SIGNATURE, _lla(LLA_WILDCARD))
+    assert RtSolPr.decode(wildcard_after, SRC, DST)
