@@ -33,6 +33,23 @@ Deliveries are made by the network, i.e. the attacker: an event that hands a
 node a message is *enabled* only if the message is in the history of honestly
 sent messages or the attacker can build it (its own CGA, HKEPK and routers,
 keys it knows). The concrete step reports such an event as ``disabled``.
+
+Mapping a reference trace onto these events:
+
+* ``signer`` is the index of the CGA (for an RtSolPr) or router (for a
+  PrRtAdv) whose key made the signature. A reference whose SEND check passed
+  maps to ``signer == src``; one whose check failed maps to the attacker's
+  index (the attacker's CGA ``n_mn``, or the rogue router ``n_ar``).
+* ``hkepk`` / ``enc_to`` name the owner of the handover key encryption key.
+* ``key`` is (issuer router, owner CGA, generation); the glue numbers
+  generations with the nonces, in order of first appearance, from 1.
+* A rejection's reason is the name of the first failed check, one of
+  ``send_signature_valid``, ``router_certified``, ``nonce_matches_outstanding``,
+  ``decrypts_with_own_hkepk``, ``first_answer_from_router``,
+  ``key_record_found``, ``authenticator_valid``, ``sequence_number_newer``.
+* Time is abstract: one unit is any fixed period (the default constants take
+  HK-LIFETIME = 6, nonce lifetime = 2 and forwarding time = 3 units); the glue
+  scales real times or configures the model with the reference's values.
 """
 
 from __future__ import annotations

@@ -87,7 +87,8 @@ def known_key(cfg: ModelConfig, s: State, iss: Term, own: Term, gen: Term) -> Te
     encrypted under the attacker's HKEPK (``known``); it cannot decrypt anything else.
     """
     attacker_made = and_(
-        or_(eq(iss, cfg.rogue), eq(iss, cfg.compromised)), in_range(own, 0, cfg.n_cga), gen >= 1,
+        or_(eq(iss, cfg.rogue), eq(iss, cfg.compromised)), in_range(own, 0, cfg.n_cga),
+        gen >= 1, gen <= s.fresh,
     )
     return or_(attacker_made, member(s.known, (iss, own, gen)))
 
@@ -146,17 +147,19 @@ def free_slot(cfg: ModelConfig, s: State, m: Term) -> tuple[Term, Term]:
 def mn_sends_rtsolpr(cfg: ModelConfig, s: State, e: EventRecord) -> Outcome:
     """RFC 5269 §3.1: signed RtSolPr with the HKEPK, the preferred AT and a new nonce.
 
-    The MN never asks for less than its original preference (§3.3, last paragraph).
+    The MN never asks for less than it asked for before (§3.3, last paragraph):
+    ``mn_at`` is the strongest AT it has requested so far (initially its preference).
     """
     m, rho, at, nonce = e.mn, e.router, e.at, e.nonce
     found, j = free_slot(cfg, s, m)
     enabled = and_(
         in_range(m, 0, cfg.n_mn), in_range(rho, 0, cfg.n_routers),
-        at >= cfg.mn_pref_at, at <= AT_MAX, eq(nonce, s.fresh), found,
+        at >= sel(s.mn_at, m), at <= AT_MAX, eq(nonce, s.fresh), found,
     )
     no_answers = tuple(False for _ in range(cfg.n_routers))
     after = s.replace(
         fresh=s.fresh + 1,
+        mn_at=upd(s.mn_at, m, at),
         sl_nonce=upd2(s.sl_nonce, m, j, nonce),
         sl_dst=upd2(s.sl_dst, m, j, rho),
         sl_at=upd2(s.sl_at, m, j, at),

@@ -16,8 +16,8 @@ domains):
   ``sl_time`` (sending time), ``sl_ans[m][j][router]`` (an answer from that
   router was accepted).
 * MN key store, RFC 5269 §3.3 — ``mk_iss[m][router]``, ``mk_own``, ``mk_gen``
-  (0: none), ``mk_at``, ``mk_exp``; and ``mn_seq[m]``, the next FBU Sequence
-  Number.
+  (0: none), ``mk_at``, ``mk_exp``; ``mn_seq[m]``, the next FBU Sequence
+  Number; ``mn_at[m]``, the strongest AT the MN has requested so far.
 * Network history (Dolev–Yao: any message ever sent may be delivered again):
   ``h_rts`` honest RtSolPrs (src, dst, nonce, hkepk, at), ``h_prr`` honest
   PrRtAdvs (src, dst, nonce, iss, own, gen, enc_to, at, lifetime), ``h_fbu``
@@ -72,6 +72,7 @@ class State:
     mk_at: Any
     mk_exp: Any
     mn_seq: Any
+    mn_at: Any
     h_rts: Any
     h_prr: Any
     h_fbu: Any
@@ -115,6 +116,7 @@ def initial_state(cfg: ModelConfig) -> State:
         mk_at=_grid(nm, nrt, 0),
         mk_exp=_grid(nm, nrt, 0),
         mn_seq=tuple(0 for _ in range(nm)),
+        mn_at=tuple(cfg.mn_pref_at for _ in range(nm)),
         h_rts=frozenset(),
         h_prr=frozenset(),
         h_fbu=frozenset(),

@@ -48,6 +48,7 @@ def basic(cfg: ModelConfig, s: State) -> list[Lemma]:
                 out.append((f"ar-at-strongest-{r}-{c}", implies(g != 0, s.ar_at[r][c] == AT_MAX)))
     for m in range(cfg.n_mn):
         out.append((f"fbu-counter-{m}", s.mn_seq[m] >= 0))
+        out.append((f"at-floor-{m}", and_(s.mn_at[m] >= cfg.mn_pref_at, s.mn_at[m] <= AT_MAX)))
         for j in range(cfg.n_slots):
             n = s.sl_nonce[m][j]
             out.append((f"slot-{m}-{j}", and_(

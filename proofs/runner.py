@@ -5,7 +5,8 @@ A profile decides the jobs:
 * every (property, configuration) expected to hold gets the strengthened
   induction proof, for both populations (1 MN / 1 AR and 2 MN / 2 AR);
 * every pair expected to be violated gets a shortest-counterexample search
-  (BMC from depth 0 upwards) on 1 MN / 1 AR;
+  (BMC from depth 0 upwards) on 1 MN / 1 AR, and in the default profile also
+  on 2 MN / 2 AR;
 * each property's main holding configuration gets a deep BMC run: depth 10 on
   1 MN / 1 AR and 7 on 2 MN / 2 AR in the default profile, 4 and 3 in ``ci``;
 * P7 (the SEND timing arithmetic) is one job.
@@ -50,11 +51,12 @@ class Profile:
     deep_depth_small: int
     deep_depth_large: int
     search_depth: int
+    search_populations: tuple[str, ...]
 
 
 PROFILES: dict[str, Profile] = {
-    "default": Profile("default", 10, 7, 10),
-    "ci": Profile("ci", 4, 3, 10),
+    "default": Profile("default", 10, 7, 10, ("1mn1ar", "2mn2ar")),
+    "ci": Profile("ci", 4, 3, 10, ("1mn1ar",)),
 }
 
 
@@ -78,7 +80,8 @@ def plan(
                 for pop in POPULATIONS:
                     jobs.append(Job("induction", pid, cname, pop, 0))
             else:
-                jobs.append(Job("search", pid, cname, "1mn1ar", depth or profile.search_depth))
+                for pop in profile.search_populations:
+                    jobs.append(Job("search", pid, cname, pop, depth or profile.search_depth))
         deep = DEEP_BMC_CONFIG[pid]
         if want_c is None or deep in want_c:
             jobs.append(Job("bmc", pid, deep, "1mn1ar", depth or profile.deep_depth_small))

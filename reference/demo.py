@@ -268,7 +268,8 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the run as JSON")
     p.add_argument("--pcap", metavar="FILE", help="write every packet to a pcap file")
     p.add_argument("--show-keys", action="store_true", help="print handover keys in clear")
-    p.add_argument("--seed", type=int, default=0, help="seed of the deterministic run")
+    p.add_argument("--seed", type=int, default=0, choices=range(0, 4),
+                   help="seed of the deterministic run (0-3)")
     p.add_argument("--netns", action="store_true",
                    help="run AR and MN as processes in network namespaces (needs root)")
     p.set_defaults(func=main)

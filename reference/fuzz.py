@@ -22,6 +22,7 @@ Nothing here is imported by the protocol logic.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import sys
@@ -130,7 +131,6 @@ def _cga_parameters(packets: list[bytes]) -> list[bytes]:
 
 def _addr_blocks(packets: list[bytes]) -> list[bytes]:
     from cryptography import x509
-
     from rfc5269.scenario import make_exchange
 
     ex = make_exchange(0)
@@ -311,7 +311,7 @@ class LineTracer:
         sys.settrace(self._global)
         try:
             func()
-        except Exception:  # noqa: BLE001,S110 - outcomes are judged by run_one
+        except Exception:  # noqa: S110 - outcomes are judged by run_one
             pass
         finally:
             sys.settrace(None)
@@ -342,7 +342,7 @@ def campaign(target: FuzzTarget, *, inputs: int | None = None, seconds: float | 
     corpus = [c for c in corpus if c] or [b"\x00"]
     tracer = LineTracer()
     for c in corpus:
-        tracer.run(lambda c=c: target.decode(c))
+        tracer.run(functools.partial(target.decode, c))
     escapes: list[Escape] = []
     typed = accepted = count = 0
     traced_time = 0.0
@@ -354,7 +354,7 @@ def campaign(target: FuzzTarget, *, inputs: int | None = None, seconds: float | 
         count += 1
         if count % trace_every == 0:
             t0 = time.perf_counter()
-            if tracer.run(lambda d=data: target.decode(d)) > 0 and len(corpus) < 4096:
+            if tracer.run(functools.partial(target.decode, data)) > 0 and len(corpus) < 4096:
                 corpus.append(data)
             traced_time += time.perf_counter() - t0
         outcome = _classify(target, data)
@@ -378,7 +378,7 @@ def _classify(target: FuzzTarget, data: bytes) -> Escape | bool:
         target.decode(data)
     except target.allowed:
         return False
-    except Exception as exc:  # noqa: BLE001 - that is what is being looked for
+    except Exception as exc:
         return Escape(target.name, data.hex(), f"{type(exc).__name__}: {exc}")
     return True
 

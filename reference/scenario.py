@@ -38,10 +38,13 @@ NAR = NeighbourRouter(NEW_AP, bytes.fromhex("020000000009"), IPv6Address("2001:d
 START_TIME = testpki.VALID_AT.timestamp()
 """Seconds since 1970: a time at which the test certificates are valid."""
 
-# Fixed pool indexes of the test keys (rfc5269.send.testpki.pool_key).
-MN_CGA_KEY = 20
-MN_HKEPK_KEYS = (21, 22, 23)
-ATTACKER_KEY = 24
+# Fixed pool indexes of the test keys (rfc5269.send.testpki.pool_key). The test
+# PKI of seed s uses pool keys 5s..5s+4, so seeds 0..MAX_SEED (and the rogue PKI
+# of seed + 1 in the demo) never share a key with the MN's keys below.
+MN_CGA_KEY = 30
+MN_HKEPK_KEYS = (31, 32, 33)
+ATTACKER_KEY = 34
+MAX_SEED = 4
 
 
 def seeded_rng(seed: int, stream: str) -> Callable[[int], bytes]:
@@ -85,7 +88,13 @@ def make_exchange(
     hk_lifetime: int = 43200,
     start_time: float = START_TIME,
 ) -> Exchange:
-    """Build a PKI, an AR with a certified key, an MN trusting its anchor, and a link."""
+    """Build a PKI, an AR with a certified key, an MN trusting its anchor, and a link.
+
+    ``seed`` is 0..MAX_SEED: beyond it the fixed key pool would hand the PKI
+    the MN's own keys.
+    """
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be 0..{MAX_SEED} (the test key pool is finite)")
     pki = testpki.make_pki(seed)
     ar_rng = seeded_rng(seed, "ar")
     mn_rng = seeded_rng(seed, "mn")

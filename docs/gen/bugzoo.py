@@ -1,79 +1,112 @@
-"""Bug zoo and mutation score: shown only from data the project has recorded.
+"""Bug zoo and mutation score: shown only from what the project has recorded.
 
-The bug zoo is a catalogue of deliberately broken variants of the reference
-(each one violating one requirement) that the property tests must catch; the
-mutation score is the share of mutants the test suite kills. This page reads
-whatever records exist (a ``rfc5269.bugzoo`` module, or JSON files named
-``*bugzoo*`` / ``*mutation*`` in the repository) and never shows a number it
-did not read.
+The bug zoo (``tests/zoo/variants.py``) is a set of deliberately faulty AR,
+PAR and MN variants, each breaking one catalogued requirement; the
+adversarial suite must catch every one. The variants are listed from that
+module; whether and how each was caught is read from the results file that
+``python -m tests.zoo.run --json reference/data/zoo_results.json`` writes.
+A mutation score is shown only if a mutation run recorded one (a JSON file
+named ``*mutation*``). No number on this page is written by hand.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
-from gen.util import ROOT, esc, heading, list_table, optional_module, rel
+from gen.util import ROOT, esc, heading, list_table, rel
 
+ZOO_RESULTS = ROOT / "reference" / "data" / "zoo_results.json"
 SKIP = {".git", "docs", "node_modules", "build", "dist", ".venv"}
 
 
-def _json_records(word: str) -> list[tuple[Path, Any]]:
-    out = []
+def _req_link(rid: str) -> str:
+    anchor = "".join(c if c.isalnum() else "-" for c in rid.lower()).strip("-")
+    while "--" in anchor:
+        anchor = anchor.replace("--", "-")
+    return f"`{rid} <traceability.html#{anchor}>`__"
+
+
+def _variants() -> list[Any] | None:
+    if not (ROOT / "tests" / "zoo" / "variants.py").is_file():
+        return None
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    module = importlib.import_module("tests.zoo.variants")
+    return list(getattr(module, "VARIANTS", ()))
+
+
+def _json_files(word: str) -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(ROOT):
         dirs[:] = sorted(d for d in dirs if d not in SKIP and not d.endswith(".egg-info")
                          and not d.startswith("."))
         found.extend(Path(folder) / f for f in files if word in f and f.endswith(".json"))
-    for p in sorted(found):
-        try:
-            out.append((p, json.loads(p.read_text(encoding="utf-8"))))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            continue
-    return out
+    return sorted(found)
 
 
-def _table(doc: Any) -> str:
-    rows: Any = None
-    if isinstance(doc, list):
-        rows = doc
-    elif isinstance(doc, dict):
-        rows = doc.get("bugs") or doc.get("mutants") or doc.get("results")
+def _zoo_results() -> dict[str, dict[str, Any]]:
+    if not ZOO_RESULTS.is_file():
+        return {}
+    doc = json.loads(ZOO_RESULTS.read_text(encoding="utf-8"))
+    rows = doc if isinstance(doc, list) else doc.get("results", doc.get("variants", []))
+    return {r["variant"]: r for r in rows if isinstance(r, dict) and "variant" in r}
+
+
+def _generic_table(doc: Any) -> str:
+    rows: Any = doc if isinstance(doc, list) else None
+    if isinstance(doc, dict):
+        rows = doc.get("mutants") or doc.get("results")
+        scalars = [[esc(k), esc(v)] for k, v in doc.items() if not isinstance(v, (list, dict))]
+        out = list_table(["field", "value"], scalars) if scalars else ""
+    else:
+        out = ""
     if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
         keys = list(dict.fromkeys(k for r in rows for k in r))
-        return list_table(keys, [[esc(r.get(k, "")) for k in keys] for r in rows])
-    if isinstance(doc, dict):
-        return list_table(["field", "value"], [[esc(k), esc(v)] for k, v in doc.items()
-                                               if not isinstance(v, (list, dict))])
-    return ""
+        out += list_table(keys, [[esc(r.get(k, "")) for k in keys] for r in rows])
+    return out
 
 
 def generate() -> dict[str, str]:
     """``bugzoo.inc``."""
     out = heading("Bug zoo", "-")
-    module = optional_module("rfc5269.bugzoo")
-    zoo = _json_records("bugzoo")
-    if module is not None and hasattr(module, "BUGS"):
-        bugs = list(module.BUGS)
-        out += f"{len(bugs)} bugs are catalogued in :mod:`rfc5269.bugzoo`.\n\n"
-        rows = []
-        for b in bugs:
-            rows.append([esc(getattr(b, "id", "")), esc(getattr(b, "title", "")),
-                         esc(", ".join(getattr(b, "requirements", ()))),
-                         esc(getattr(b, "caught_by", ""))])
-        out += list_table(["ID", "bug", "requirements", "caught by"], rows)
-    elif zoo:
-        for p, doc in zoo:
-            out += f"From ``{rel(p)}``:\n\n" + _table(doc)
-    else:
+    variants = _variants()
+    if not variants:
         out += "Not yet built: no bug zoo exists in this checkout.\n\n"
+    else:
+        results = _zoo_results()
+        out += (f"{len(variants)} faulty variants of the reference, each breaking exactly one "
+                "requirement (``tests/zoo/variants.py``). The adversarial suite runs against "
+                "each with a fixed seed and must catch it.\n\n")
+        if results:
+            caught = sum(1 for v in variants if results.get(v.name, {}).get("caught"))
+            out += (f"Recorded in ``{rel(ZOO_RESULTS)}``: **{caught} of {len(variants)}** "
+                    "variants caught.\n\n")
+        else:
+            out += (f"No results are recorded yet (``{rel(ZOO_RESULTS)}`` does not exist), so "
+                    "the table does not say which variants are caught. Run "
+                    "``python -m tests.zoo.run --json reference/data/zoo_results.json`` "
+                    "to record them.\n\n")
+        rows = []
+        for v in variants:
+            r = results.get(v.name, {})
+            caught = ("yes" if r.get("caught") else "**NO**") if r else "not run"
+            check = esc(r.get("check") or "") if r else ""
+            steps = esc(r.get("steps_to_first_failure") or "") if r else ""
+            rows.append([f"``{v.name}``", esc(v.role), _req_link(v.requirement), esc(v.fault),
+                         caught, check, steps])
+        out += list_table(["variant", "role", "breaks", "fault", "caught", "caught by",
+                           "steps to failure"], rows, widths=[18, 6, 14, 32, 8, 14, 8])
     out += heading("Mutation score", "-")
-    mutation = _json_records("mutation")
+    mutation = _json_files("mutation")
     if mutation:
-        for p, doc in mutation:
-            out += f"From ``{rel(p)}``:\n\n" + _table(doc)
+        for p in mutation:
+            out += f"From ``{rel(p)}``:\n\n" + _generic_table(
+                json.loads(p.read_text(encoding="utf-8")))
     else:
         out += ("Not yet measured: no mutation testing run has recorded results in this "
                 "checkout, so no score is shown.\n\n")

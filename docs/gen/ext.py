@@ -8,9 +8,11 @@ produced any more are removed.
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import time
 import traceback
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -64,7 +66,28 @@ def generate_all() -> tuple[dict[str, str], list[str]]:
     return pages, failed
 
 
+def _lock(app: Sphinx) -> None:
+    """Serialise builds of this tree: hold an exclusive lock until the build finishes.
+
+    Two builds at once (``make docs`` and the docs tests, say) would otherwise
+    rewrite ``_generated`` and the output folder under each other.
+    """
+    path = Path(app.outdir).parent / ".build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "w")  # held until build-finished
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    app._rfc5269_lock = handle  # type: ignore[attr-defined]
+
+
+def _unlock(app: Sphinx, exception: BaseException | None) -> None:
+    handle = getattr(app, "_rfc5269_lock", None)
+    if handle is not None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
 def _on_builder_inited(app: Sphinx) -> None:
+    _lock(app)
     pages, failed = generate_all()
     changed = 0
     for relpath, text in pages.items():
@@ -97,5 +120,6 @@ def _drop_unfound_viewcode_modules(app: Sphinx) -> list[Any]:
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the generation step."""
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("build-finished", _unlock)
     app.connect("html-collect-pages", _drop_unfound_viewcode_modules, priority=400)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -84,10 +84,10 @@ def generate() -> dict[str, str]:
                 "words:\n\n")
         for p, doc in scripts:
             out += heading(f"``{rel(p)}``", "~")
-            out += (".. code-block:: text\n\n"
-                    + "".join(f"   {line}\n" if line else "\n" for line in doc.splitlines())
-                    + "\n") if doc else "(no description)\n\n"
-            out += f"Run it with:\n\n.. code-block:: sh\n\n   python {rel(p)}\n\n"
+            # the script's docstring is reStructuredText, like every docstring here
+            out += (doc.strip() + "\n\n") if doc else "(no description)\n\n"
+            if "Run" not in doc:
+                out += f"Run it with ``python {rel(p)}``.\n\n"
     else:
         out += "No benchmark scripts exist in this checkout yet (``benchmarks/``).\n\n"
     out += heading("Recorded figures", "-")

@@ -12,7 +12,7 @@ from typing import Any
 
 from gen.util import ROOT, optional_module, rel
 
-VECTOR_DIRS = ("vectors", "reference/data/vectors")
+VECTOR_DIRS = ("vectors", "reference/data/vectors", "reference/vectors")
 
 
 def vector_dirs() -> list[Path]:

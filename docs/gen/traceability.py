@@ -60,8 +60,8 @@ def _split(cites: dict[str, list[tuple[str, int]]]) -> tuple[dict[str, Any], ...
     for rid, where in cites.items():
         for path, line in where:
             p = Path(path).resolve()
-            if p in NOT_CITATIONS:
-                continue
+            if p in NOT_CITATIONS or p.suffix != ".py":
+                continue  # data files (results, vectors) are not code or tests
             top = p.relative_to(ROOT).parts[0] if p.is_relative_to(ROOT) else ""
             bucket = {"reference": code, "model": model, "proofs": model, "tests": tests}.get(top)
             if bucket is not None:
@@ -143,7 +143,7 @@ def generate() -> dict[str, str]:
         rows = []
         for r in group:
             status = r.status.value + (f": {esc(r.why)}" if r.why else "")
-            model_cell = "\n".join(f"| ``{p}``" for p in props.get(r.id, ()))
+            model_cell = "\n".join(f"| :ref:`{p} <prop-{p}>`" for p in props.get(r.id, ()))
             if r.id in model_cites:
                 model_cell = "\n".join(x for x in (model_cell, _links(model_cites[r.id])) if x)
             rows.append([

@@ -86,7 +86,8 @@ class ReferenceNode(NodeUnderTest):
             bounds = {
                 "key_records": (len(node.keys), limits.max_key_records),
                 "bindings": (len(node.bindings), limits.max_bindings),
-                "timestamp_cache": (len(node.send.timestamps), node.send.timestamps.policy.capacity),
+                "timestamp_cache": (len(node.send.timestamps),
+                                    node.send.timestamps.policy.capacity),
                 "rate_limited_sources": (len(node.per_source), limits.max_tracked_sources),
             }
             return Observation(keys, forwarding, bounds)

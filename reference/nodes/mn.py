@@ -24,12 +24,16 @@ from ipaddress import IPv6Address
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from rfc5269.errors import DecodeError
+from rfc5269.errors import ConfigurationError, DecodeError
 from rfc5269.handover.algorithms import algorithm_for_at, is_weaker
 from rfc5269.handover.authenticator import compute_authenticator, verify_authenticator
 from rfc5269.handover.encryption import DecryptionFailure
 from rfc5269.handover.hkepk import HkepkKeyPair, HkepkManager, KeyFactory, generate_rsa_key
-from rfc5269.interpretations import AuthenticatorCareOfAddress, KeyIndexAddress
+from rfc5269.interpretations import (
+    AuthenticatorCareOfAddress,
+    CertificateRequirement,
+    KeyIndexAddress,
+)
 from rfc5269.nodes.config import MnConfig, Rng
 from rfc5269.nodes.events import (
     Input,
@@ -206,6 +210,7 @@ class Solicitation:
     retransmissions: int = 0
     packet: bytes = b""
     answered: bool = False  # a key was accepted in answer to it
+    last_sent: float = 0.0  # the latest (re)transmission: the nonce lives from then
 
 
 @dataclass
@@ -236,6 +241,10 @@ class MobileNode:
     def __init__(self, config: MnConfig, rng: Rng = os.urandom,
                  log: TraceLog | None = None,
                  hkepk_factory: KeyFactory = generate_rsa_key) -> None:
+        if not config.trust_anchors and \
+                config.interpretations.certificate_requirement is CertificateRequirement.RFC:
+            raise ConfigurationError(
+                "an MN needs at least one SEND trust anchor (RFC 5269 §3.2, IESG note)")
         self.config = config
         self.name = config.name
         self.rng = rng
@@ -294,6 +303,7 @@ class MobileNode:
         """Process one input at time ``now``; return what the MN does."""
         self._out = []
         self._ctx = _Context()
+        self._forget_stale_solicitations(now)
         if isinstance(event, RequestHandoverKey):
             self._ctx.facts["new_ap"] = event.new_ap.hex()
             self._ctx.router = event.router
@@ -306,6 +316,17 @@ class MobileNode:
         elif isinstance(event, PacketReceived):
             self._on_packet(event.packet, now)
         return self._out
+
+    def _forget_stale_solicitations(self, now: float) -> None:
+        """RFC 3971 §5.3.4.1: an RtSolPr is outstanding only while its nonce is remembered.
+
+        The nonce store forgets a nonce its lifetime after the last (re)transmission;
+        the solicitation goes with it, so the MN's state stays bounded.
+        """
+        lifetime = float(self.send.nonces.lifetime)
+        for nonce, s in list(self.solicitations.items()):
+            if max(s.sent, s.last_sent) + lifetime <= now:
+                del self.solicitations[nonce]
 
     # -------------------------------------------------------------- dispatch
 
@@ -565,6 +586,7 @@ class MobileNode:
         ))
         s.packet = signed_icmpv6_packet(message, self.config.identity, peer, now, nonce,
                                         self.interp.signed_checksum)
+        s.last_sent = now
         self.solicitations[nonce] = s
         self.send.remember_nonce(nonce, now, s)
         self._out.append(SendPacket(s.packet, "RtSolPr with Handover Key Request"))
@@ -582,6 +604,7 @@ class MobileNode:
         s = self._ctx.solicitation
         assert s is not None
         s.retransmissions += 1
+        s.last_sent = now
         message = RtSolPr(s.identifier, (
             FmipLinkLayerAddressOption.for_address(LLA_SOURCE, self.config.lla),
             FmipLinkLayerAddressOption.for_address(LLA_NEW_ACCESS_POINT, s.new_ap),

@@ -28,6 +28,7 @@ from pyasn1.codec.der import encoder as der_encoder
 from pyasn1.error import PyAsn1Error
 from pyasn1.type import univ
 from pyasn1_modules import rfc3779
+from rfc5269.errors import Rfc5269Error
 
 OID_IP_ADDR_BLOCKS = "1.3.6.1.5.5.7.1.7"
 AFI_IPV6 = b"\x00\x02"
@@ -117,8 +118,12 @@ class IPv6Blocks:
     null_prefix: bool = False
 
 
-class AddressBlocksError(ValueError):
-    """The extension value does not decode, or carries no usable IPv6 entry."""
+class AddressBlocksError(Rfc5269Error, ValueError):
+    """The extension value does not decode, or carries no usable IPv6 entry.
+
+    One of the project's typed errors (untrusted certificate bytes never raise
+    anything else); also a ValueError for callers that catch that.
+    """
 
 
 def _bits_to_interval(bits: univ.BitString, pad_ones: bool) -> tuple[int, int]:
@@ -137,6 +142,15 @@ def decode_ipv6_blocks(extension_value: bytes) -> IPv6Blocks:
     Raises :class:`AddressBlocksError` for undecodable DER, trailing bytes, or
     an extension without an IPv6 (AFI 2) family (RFC 3971 §6.3.1 requires one).
     """
+    try:
+        return _decode_ipv6_blocks(extension_value)
+    except (PyAsn1Error, TypeError, OverflowError) as exc:
+        # pyasn1 can raise these lazily, e.g. OverflowError for a BIT STRING
+        # whose length does not fit (found by `rfc5269 fuzz ip-addr-blocks`).
+        raise AddressBlocksError(f"undecodable IPAddrBlocks: {exc}") from None
+
+
+def _decode_ipv6_blocks(extension_value: bytes) -> IPv6Blocks:
     try:
         decoded, rest = der_decoder.decode(extension_value, asn1Spec=rfc3779.IPAddrBlocks())
     except (PyAsn1Error, ValueError, TypeError) as exc:

@@ -55,11 +55,11 @@ from rfc5269.send.sender import SendIdentity
 from rfc5269.send.testpki import pool_key
 from rfc5269.wire.cert_path import CertificationPathSolicitation
 from rfc5269.wire.fmip import PrRtAdv, RtSolPr
-from rfc5269.wire.ipv6 import IPv6Packet
 from rfc5269.wire.mobility import (
     AlternateCareOfAddress,
     BindingAuthorizationDataFmip,
     FastBindingUpdate,
+    mh_checksum,
     mh_data_for_authenticator,
 )
 from rfc5269.wire.ndopt import (
@@ -160,7 +160,7 @@ def signed_id(packet: bytes) -> tuple[bytes, bytes] | None:
     icmp = packet[40:]
     try:
         portion = signed_portion(icmp)
-    except Exception:  # noqa: BLE001 - an undecodable packet has no signer
+    except Exception:
         return None
     if portion.signature_offset is None:
         return None
@@ -171,7 +171,7 @@ def fbu_id(packet: bytes) -> tuple[bytes, ...] | None:
     """What the BADF authenticator covers of an FBU (destination, HAO, MH octets), or None."""
     try:
         received = open_packet(packet, INTERP.badf_length)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
     if not isinstance(received.message, FastBindingUpdate) or received.packet.home_address is None:
         return None
@@ -184,7 +184,7 @@ def decoded(packet: bytes) -> Any:
     """The decoded packet, or None."""
     try:
         return open_packet(packet, INTERP.badf_length)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 
@@ -224,7 +224,7 @@ def rtsolpr_from(identity: SendIdentity, dst: IPv6Address, hkepk: rsa.RSAPrivate
 
 def prrtadv_from(identity: SendIdentity, rtsolpr: bytes, key: bytes, at: int, nonce: bytes,
                  now: float, rng: Callable[[int], bytes]) -> bytes:
-    """A PrRtAdv with a Handover Key Reply of ``key`` for the RtSolPr's HKEPK, signed by ``identity``."""
+    """A PrRtAdv carrying ``key`` for the RtSolPr's HKEPK, signed by ``identity``."""
     received = decoded(rtsolpr)
     assert received is not None and isinstance(received.message, RtSolPr)
     request = next(o for o in received.message.options if isinstance(o, HandoverKeyRequest))
@@ -271,18 +271,35 @@ def fbu_packet(key: bytes, at: int, src: IPv6Address, par: IPv6Address, pcoa: IP
 
 
 def strip_badf(packet: bytes, ncoa: IPv6Address) -> bytes | None:
-    """An FBU without its BADF, redirected to ``ncoa``."""
-    try:
-        p = IPv6Packet.decode(packet, badf_length=INTERP.badf_length)
-    except Exception:  # noqa: BLE001
+    """An FBU like ``packet`` (next sequence number) to ``ncoa`` whose BADF is not under the key.
+
+    The codec refuses FBUs without a BADF (RFC 5568 §6.2.2), so the attacker
+    keeps the option but sets its SPI to 1 (not the handover key's SPI 0,
+    RFC 5568 §6.4.5) over a garbage authenticator; the Mobility Header
+    checksum is recomputed.
+    """
+    received = decoded(packet)
+    if received is None or not isinstance(received.message, FastBindingUpdate):
         return None
-    m = p.payload
-    if not isinstance(m, FastBindingUpdate):
-        return None
-    kept = tuple(o for o in m.options if not isinstance(o, BindingAuthorizationDataFmip |
-                                                         AlternateCareOfAddress))
-    new = dataclasses.replace(m, options=(*kept, AlternateCareOfAddress(ncoa)))
-    return IPv6Packet(p.header, p.extension_headers, new).encode(INTERP.badf_length)
+    pcoa = received.packet.home_address
+    assert pcoa is not None
+    forged = fbu_packet(bytes(32), 1, received.src, received.dst, pcoa, ncoa,
+                        (received.message.sequence + 1) & 0xFFFF)
+    p = decoded(forged)
+    assert p is not None
+    mh = bytearray(p.upper_layer)
+    at = 12  # options start after the 12-octet FBU header (RFC 5568 §6.2.2)
+    while at < len(mh):
+        if mh[at] == 0:
+            at += 1
+            continue
+        if mh[at] == 21:
+            mh[at + 2:at + 6] = (1).to_bytes(4, "big")
+            break
+        at += 2 + mh[at + 1]
+    mh[4:6] = b"\0\0"
+    mh[4:6] = mh_checksum(pcoa, received.dst, bytes(mh)).to_bytes(2, "big")
+    return forged[:len(forged) - len(mh)] + bytes(mh)
 
 
 def decrypt_reply(packet: bytes, hkepk: rsa.RSAPrivateKey) -> bytes | None:
@@ -308,7 +325,7 @@ def cps_answer(cps_packet: bytes, held: RouterCertificates, router: IPv6Address)
 # ====================================================================== the oracle
 
 
-class Violation(AssertionError):
+class Violation(AssertionError):  # noqa: N818 - it names what was found
     """An invariant failed; ``check`` names it for the zoo table."""
 
     def __init__(self, check: str, detail: str) -> None:

@@ -20,7 +20,6 @@ from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-
 from rfc5269.attacker import flip_bit, strip_signature
 from rfc5269.nodes.events import RequestHandoverKey, StartHandover
 from rfc5269.scenario import NEW_AP, seeded_rng
@@ -30,9 +29,10 @@ from rfc5269.wire.ndopt import HandoverKeyReply, HandoverKeyRequest, NonceOption
 from . import harness as h
 
 ADVANCES = (0.5, 2.0, 11.0, 61.0, 130.0, 400.0)
+REPLAY_DELAYS = (0.0, 1.0, 130.0, 400.0)
 TAMPER_KINDS = ("flip-bit", "strip-signature", "truncate-signature", "corrupt-signature",
                 "truncate-packet")
-FBU_ATTACKS = ("replay", "strip-badf", "tamper-authenticator", "own-key-hijack",
+FBU_ATTACKS = ("replay", "replay-later", "strip-badf", "tamper-authenticator", "own-key-hijack",
                "garbage-badf")
 
 
@@ -41,6 +41,7 @@ class AttackMachine(RuleBasedStateMachine):
 
     classes: h.Classes = h.Classes()
     steps_taken = 0  # across all runs of this class (for the zoo's step counts)
+    first_failure_at: int | None = None  # steps_taken when an invariant first failed
 
     def __init__(self) -> None:
         super().__init__()
@@ -98,6 +99,7 @@ class AttackMachine(RuleBasedStateMachine):
     def honest_round(self) -> None:
         """An unattacked key exchange (time passes first so rate limits refill)."""
         self.world.link.advance(5.0)
+        self.oracle.check(self.now)
         self.pending.clear()
         self.world.link.give(self.mn.name, RequestHandoverKey(self.ar.node.address, NEW_AP))
         self.deliver_pending()
@@ -116,9 +118,9 @@ class AttackMachine(RuleBasedStateMachine):
             raise h.Violation("honest-liveness", "an unattacked exchange left the MN without "
                                                  "the AR's key")
 
-    @rule(from_par_link=st.booleans())
-    def honest_handover(self, from_par_link: bool) -> None:
-        """An unattacked FBU when both sides hold the key."""
+    @rule(from_par_link=st.booleans(), then=st.sampled_from((None, *FBU_ATTACKS)))
+    def honest_handover(self, from_par_link: bool, then: str | None = None) -> None:
+        """An unattacked FBU when both sides hold the key (then, maybe, an attack on it)."""
         mn_key = next((k for k in self.mn.observe(self.now).keys
                        if k.peer == self.ar.node.address and k.expires > self.now), None)
         ar_key = next((k for k in self.ar.observe(self.now).keys
@@ -133,6 +135,8 @@ class AttackMachine(RuleBasedStateMachine):
         forwarding = {b.pcoa: b.ncoa for b in self.ar.observe(self.now).forwarding}
         if forwarding.get(self.mn.node.address) != h.NCOA:
             raise h.Violation("honest-liveness", "an unattacked FBU did not change forwarding")
+        if then is not None:
+            self.fbu_attack(then, len(self.fbus()) - 1, 0)
 
     @rule()
     def request_key_held_back(self) -> None:
@@ -161,18 +165,34 @@ class AttackMachine(RuleBasedStateMachine):
     def advance(self, seconds: float) -> None:
         """Delay: let time pass (timers fire; their packets are held)."""
         self.world.link.advance(seconds)
+        self.oracle.check(self.now)
 
     # ------------------------------------------------------------ replay and alteration
 
     @precondition(lambda self: bool(self.seen))
-    @rule(i=st.integers(0, 200), redirect=st.booleans())
-    def replay(self, i: int, redirect: bool) -> None:
-        """Replay any earlier packet, to its destination or redirected to the other node."""
+    @rule(i=st.integers(0, 200), redirect=st.booleans(), delay=st.sampled_from(REPLAY_DELAYS))
+    def replay(self, i: int, redirect: bool, delay: float = 0.0) -> None:
+        """Replay any earlier packet (at once or later; to its destination or the other node)."""
+        if delay:
+            self.world.link.advance(delay)
+            self.oracle.check(self.now)
         sender, packet = self.seen[i % len(self.seen)]
         if redirect:
             other = self.ar if sender == self.mn.name else self.mn
             packet = packet[:24] + other.node.address.packed + packet[40:]
         self.inject(packet)
+
+    @rule(delay=st.sampled_from(REPLAY_DELAYS))
+    def replay_key_answer(self, delay: float) -> None:
+        """Replay the AR's latest PrRtAdv carrying a key to the MN, at once or later."""
+        answers = [p for p in self.seen_of(PrRtAdv, self.ar.name)
+                   if any(isinstance(o, HandoverKeyReply) for o in h.signed_options(p))]
+        if not answers:
+            return
+        if delay:
+            self.world.link.advance(delay)
+            self.oracle.check(self.now)
+        self.inject(answers[-1])
 
     @precondition(lambda self: bool(self.seen))
     @rule(i=st.integers(0, 200), kind=st.sampled_from(TAMPER_KINDS), bit=st.integers(0, 10**6),
@@ -215,7 +235,7 @@ class AttackMachine(RuleBasedStateMachine):
     @rule(who=st.integers(0, h.N_ATTACKER_CGAS - 1), spoof_mn=st.booleans(),
           at=st.sampled_from((0, 1)))
     def resign_own(self, who: int, spoof_mn: bool, at: int) -> None:
-        """An RtSolPr signed with the attacker's own CGA key (from its CGA, or spoofing the MN's)."""
+        """An RtSolPr signed with the attacker's own CGA key (from its CGA, or spoofing the MN)."""
         identity = self.world.attackers[who]
         self.counter += 1
         nonce = h.counter_key(self.counter, 6)
@@ -301,6 +321,7 @@ class AttackMachine(RuleBasedStateMachine):
         """Compound: corrupt the MN's RtSolPr in flight so the AR answers without a key, then
         append a reply of the attacker's choosing after that answer's signature."""
         self.world.link.advance(5.0)
+        self.oracle.check(self.now)
         self.pending.clear()
         self.world.link.give(self.mn.name, RequestHandoverKey(self.ar.node.address, NEW_AP))
         held = [p for s, p in self.pending if s == self.mn.name]
@@ -324,8 +345,11 @@ class AttackMachine(RuleBasedStateMachine):
         pcoa = self.mn.node.address
         par = self.ar.node.address
         packet: bytes | None = None
-        if kind == "replay" and fbus:
+        if kind in ("replay", "replay-later") and fbus:
             packet = fbus[i % len(fbus)]
+            if kind == "replay-later":
+                self.world.link.advance(1.0)
+                self.oracle.check(self.now)
         elif kind == "strip-badf" and fbus:
             packet = h.strip_badf(fbus[i % len(fbus)], h.ATTACKER_NCOA)
         elif kind == "tamper-authenticator" and fbus:
@@ -346,8 +370,14 @@ class AttackMachine(RuleBasedStateMachine):
 
     @invariant()
     def invariants_hold(self) -> None:
-        type(self).steps_taken += 1
-        self.oracle.check(self.now)
+        cls = type(self)
+        cls.steps_taken += 1
+        try:
+            self.oracle.check(self.now)
+        except AssertionError:
+            if cls.first_failure_at is None:
+                cls.first_failure_at = cls.steps_taken
+            raise
 
 
 def tampered(packet: bytes, kind: str, bit: int) -> bytes | None:
@@ -380,7 +410,8 @@ def tampered(packet: bytes, kind: str, bit: int) -> bytes | None:
 def machine_for(ar: Any = None, mn: Any = None, name: str = "Variant") -> type[AttackMachine]:
     """The same machine over other node classes (bug-zoo variants)."""
     classes = h.Classes(ar or h.AccessRouter, mn or h.MobileNode)
-    return type(name, (AttackMachine,), {"classes": classes, "steps_taken": 0})
+    return type(name, (AttackMachine,), {"classes": classes, "steps_taken": 0,
+                                         "first_failure_at": None})
 
 
 __all__ = ["AttackMachine", "IPv6Address", "NonceOption", "machine_for", "tampered"]

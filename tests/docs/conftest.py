@@ -154,7 +154,7 @@ class Chromium:
         return res["result"].get("value")
 
     def screenshot(self, dest: Path, max_height: int = 16000) -> None:
-        """A full-page PNG (capped at ``max_height`` pixels)."""
+        """A PNG of the page from its top, ``max_height`` pixels at most."""
         import base64
 
         metrics = self.call("Page.getLayoutMetrics", session=True)

@@ -106,14 +106,15 @@ def test_screenshots_saved(built_html: Path, chromium: Chromium) -> None:
     out = built_html / "_screenshots"
     out.mkdir(exist_ok=True)
     for name in ("walkthrough", "traceability"):
-        dest = out / f"{name}.png"
-        if dest.exists():
-            dest.unlink()
         chromium.open(built_html / f"{name}.html")
-        chromium.screenshot(dest)
-        data = dest.read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n"
-        assert len(data) > 10_000, f"{dest} looks blank ({len(data)} bytes)"
+        # the first screen at a readable size, and the page as far as 16000 pixels
+        for dest, height in ((out / f"{name}.png", 2400), (out / f"{name}-full.png", 16000)):
+            if dest.exists():
+                dest.unlink()
+            chromium.screenshot(dest, max_height=height)
+            data = dest.read_bytes()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n"
+            assert len(data) > 10_000, f"{dest} looks blank ({len(data)} bytes)"
 
 
 def test_monitor_catches_console_errors_and_outside_requests(

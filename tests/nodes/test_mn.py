@@ -18,7 +18,7 @@ from rfc5269.handover.algorithms import algorithm_for_at
 from rfc5269.handover.authenticator import compute_authenticator, verify_authenticator
 from rfc5269.handover.encryption import check_hkepk, encrypt_handover_key
 from rfc5269.handover.hkepk import HkepkKeyPair
-from rfc5269.interpretations import DEFAULT, NonceRetention
+from rfc5269.interpretations import DEFAULT, CertificateRequirement, NonceRetention
 from rfc5269.io.memlink import InMemoryLink
 from rfc5269.nodes import mn as mn_module
 from rfc5269.nodes.ar import AccessRouter
@@ -266,6 +266,22 @@ def test_without_trust_anchor_no_key_is_ever_accepted():
     link.give("MN", RequestHandoverKey(ex.ar.address, NEW_AP))
     assert mn.keys == {}
     assert last_event(ex.log, "MN").verdict == "rejected"
+
+
+def test_mn_without_trust_anchor_is_a_configuration_error():
+    """An MN must be provisioned with a trust anchor (RFC 5269 §3.2, IESG text; CL-01).
+
+    Without one it could never accept a key, and could not even ask for a path.
+    RFC5269-3.2-M15
+    """
+    from rfc5269.errors import ConfigurationError
+    ex = exchange()
+    with pytest.raises(ConfigurationError):
+        MobileNode(replace(ex.mn.config, trust_anchors=()), seeded_rng(0, "m6"),
+                   hkepk_factory=pool_factory((21,)))
+    draft = DEFAULT.replace(certificate_requirement=CertificateRequirement.DRAFT)
+    MobileNode(replace(ex.mn.config, trust_anchors=(), interpretations=draft),
+               seeded_rng(0, "m7"), hkepk_factory=pool_factory((21,)))  # no anchor needed
 
 
 def _assert_no_key_change(ex, before, out):
@@ -856,3 +872,29 @@ def test_malformed_packets_are_discarded_by_the_mn():
     event = last_event(ex.log, "MN")
     assert event.input_kind == "malformed" and event.verdict == "rejected"
     _assert_no_key_change(ex, before, out)
+
+
+def test_outstanding_solicitations_end_with_their_nonce():
+    """An RtSolPr stops being outstanding when its nonce is forgotten (RFC 3971 §5.3.4.1).
+
+    The MN's state stays bounded, and after the key expired it is NO_KEY again.
+    RFC3971-5.3.4.1-M1
+    """
+    ex = keyed(hk_lifetime=300)
+    ex.link.advance(3000)  # refreshes, then expiry
+    assert ex.mn.state_of(ex.ar.address, ex.link.now) == "NO_KEY"
+    assert ex.mn.solicitations == {}
+    for _ in range(30):
+        ex.link.advance(1)
+        ex.link.give("MN", RequestHandoverKey(ex.ar.address, NEW_AP))
+    lifetime = float(ex.mn.send.nonces.lifetime)
+    assert len(ex.mn.solicitations) == len(ex.mn.send.nonces) <= lifetime
+    # a PrRtAdv answering a forgotten solicitation is refused
+    old = mn_request(ex)
+    later = ex.link.now + lifetime + 1
+    ex.mn.handle(TimerFired("key-refresh", "::"), later)  # any input: time passes for the MN
+    assert old.nonce not in ex.mn.solicitations
+    packet = prrtadv_packet(ex.ar.config.identity, ex.mn.address, later, nonce=old.nonce,
+                            identifier=old.identifier, reply=encrypted_reply(KEY20, old.hkepk))
+    deliver(ex.mn, packet, later)
+    assert_rejected_by(last_event(ex.log, "MN"), "send_valid", "nonce-unknown")

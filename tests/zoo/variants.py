@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from ipaddress import IPv6Address
 from typing import Any
 
-from rfc5269.handover.keygen import generate_handover_key
 from rfc5269.handover.algorithms import algorithm_for_at
+from rfc5269.handover.keygen import generate_handover_key
 from rfc5269.interpretations import NonceRetention
 from rfc5269.nodes import mn as mn_module
 from rfc5269.nodes import par
@@ -25,7 +25,7 @@ from rfc5269.nodes.ar import AccessRouter
 from rfc5269.nodes.config import ArConfig, MnConfig, Rng
 from rfc5269.nodes.events import ForwardingChanged, TimerRequest
 from rfc5269.nodes.mn import MobileNode
-from rfc5269.nodes.records import ArKeyRecord, Binding, BoundedTable
+from rfc5269.nodes.records import ArKeyRecord, Binding, sequence_newer
 from rfc5269.nodes.table import CheckResult, CheckSpec, Transition
 from rfc5269.nodes.trace import TraceLog
 from rfc5269.send.cga import address_sec, hash1, interface_identifier, parameters_bytes
@@ -34,7 +34,7 @@ from rfc5269.send.nonces import NonceMatch, NonceStore
 from rfc5269.send.receiver import SecuredMessage, SendReceiver
 from rfc5269.send.signature import SignedMessage
 from rfc5269.send.timestamps import TimestampPolicy
-from rfc5269.send.verdict import Reason, Verdict
+from rfc5269.send.verdict import Reason
 from rfc5269.wire.fmip import PrRtAdv, RtSolPr
 from rfc5269.wire.mobility import badf_of
 from rfc5269.wire.ndopt import CgaOption, HandoverKeyReply, HandoverKeyRequest, NonceOption
@@ -172,7 +172,7 @@ class ArUnboundedKeyRecords(AccessRouter):
 
     def __init__(self, config: ArConfig, rng: Rng, log: TraceLog | None = None) -> None:
         super().__init__(config, rng, log)
-        self.keys = BoundedTable(10**9)
+        self.keys = type(self.keys)(10**9)
 
 
 # ====================================================================== PAR
@@ -187,12 +187,12 @@ class _ParVariant(AccessRouter):
         return badf_of(getattr(received.message, "options", ()))
 
 
-class ParAcceptsFbuWithoutBadf(_ParVariant):
-    """Accepts an FBU that carries no BADF option when it holds a key for the PCoA."""
+class ParAcceptsFbuWithoutHandoverKeyBadf(_ParVariant):
+    """Accepts an FBU whose BADF names another SPI than the handover key's, unverified."""
 
     def _check(self, name: str, subject: IPv6Address, now: float) -> CheckResult:
-        if name in ("badf_present", "spi_zero", "authenticator_valid") and \
-                self._fbu_badf() is None:
+        badf = self._fbu_badf()
+        if name in ("spi_zero", "authenticator_valid") and badf is not None and badf.spi != 0:
             return CheckResult.ok()
         return super()._check(name, subject, now)
 
@@ -222,9 +222,16 @@ class ParForwardsWithoutKey(_ParVariant):
 
     def _check(self, name: str, subject: IPv6Address, now: float) -> CheckResult:
         record = self.keys.get(subject)
-        if name in ("key_found", "authenticator_valid") and \
-                (record is None or record.expires <= now):
-            return CheckResult.ok()
+        if record is None or record.expires <= now:
+            if name in ("key_found", "authenticator_valid"):
+                return CheckResult.ok()
+            if name == "sequence_fresh":
+                received = self._ctx.received
+                assert received is not None
+                binding = self.bindings.get(subject)
+                fresh = binding is None or sequence_newer(
+                    received.message.sequence, binding.last_sequence)  # type: ignore[union-attr]
+                return CheckResult.ok() if fresh else CheckResult.fail("sequence-not-newer")
         return super()._check(name, subject, now)
 
     def _act(self, action: str, subject: IPv6Address, now: float, facts: dict[str, Any]) -> None:
@@ -348,7 +355,7 @@ class MnProcessesOptionsAfterSignature(MobileNode):
     """Takes a Handover Key Reply placed after the RSA Signature option."""
 
     def check_reply_signed(self, peer: IPv6Address, now: float) -> CheckResult:
-        received, message = self._prrtadv()
+        _received, message = self._prrtadv()
         assert isinstance(message, PrRtAdv)
         for option in message.options:
             if isinstance(option, HandoverKeyReply):
@@ -390,8 +397,9 @@ VARIANTS: tuple[Variant, ...] = (
             "AR accepts RtSolPr timestamps outside the RFC 3971 window"),
     Variant("ar-unbounded-key-records", "AR", ArUnboundedKeyRecords, "RFC5269-5-S1",
             "AR keeps a key record for every CGA that asks (state depletion)"),
-    Variant("par-accepts-fbu-without-badf", "AR", ParAcceptsFbuWithoutBadf, "RFC5568-6.2.2-M10",
-            "PAR changes forwarding on an FBU without a BADF option"),
+    Variant("par-accepts-fbu-without-handover-key-badf", "AR",
+            ParAcceptsFbuWithoutHandoverKeyBadf, "RFC5568-6.2.2-M10",
+            "PAR changes forwarding on an FBU whose BADF is not under the handover key (SPI 1)"),
     Variant("par-ignores-sequence-number", "AR", ParIgnoresSequenceNumber, "RFC3775-9.5.1-M4",
             "PAR accepts an FBU whose Sequence Number is not newer (replay)"),
     Variant("par-looks-up-key-by-source", "AR", ParLooksUpKeyBySource, "RFC5269-3.5-M1",
