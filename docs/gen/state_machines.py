@@ -8,6 +8,7 @@ labelled with the input and the requirement IDs) and the full table.
 
 from __future__ import annotations
 
+import html
 import pkgutil
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -95,7 +96,7 @@ def dot_for(table: Table) -> str:
     """Graphviz source of the table's diagram."""
     lines = [
         "digraph G {",
-        '  graph [rankdir=LR, fontname="DejaVu Sans", fontsize=11, nodesep=0.6, ranksep=1.6];',
+        '  graph [rankdir=TB, fontname="DejaVu Sans", fontsize=11, nodesep=0.5, ranksep=0.5];',
         '  node [shape=box, style="rounded,filled", fillcolor="#fdf6e3", fontname="DejaVu Sans",'
         " fontsize=11];",
         '  edge [fontname="DejaVu Sans", fontsize=9, color="#444444"];',
@@ -109,12 +110,12 @@ def dot_for(table: Table) -> str:
         src, dst = r.state, r.next_state
         if dst in UNCHANGED:
             dst = src
-        label = f"{r.input}\n{_wrap_ids(tuple(r.requirements))}".strip()
+        ids = _wrap_ids(tuple(r.requirements))
+        label = f"<B>{html.escape(r.input)}</B>" + "".join(
+            f"<BR/>{html.escape(line)}" for line in ids.splitlines())
         merged.setdefault((src, dst), []).append(label)
     for (src, dst), labels in merged.items():
-        lines.append(
-            f"  {dot_quote(src)} -> {dot_quote(dst)} [label={dot_quote(chr(10).join(labels))}];"
-        )
+        lines.append(f"  {dot_quote(src)} -> {dot_quote(dst)} [label=<{'<BR/>'.join(labels)}>];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -180,12 +180,24 @@ def act(ar: AccessRouter, action: str, pcoa: IPv6Address, now: float,
         raise LookupError(action)
 
 
+def granted_lifetime(ar: AccessRouter, fbu: FastBindingUpdate) -> int:
+    """Seconds of forwarding granted: the FBU's request, capped by the PAR's forwarding time.
+
+    RFC 5568 §6.2.2–§6.2.3 count FBU/FBack Lifetime in seconds; the FBack
+    reports what was granted (RFC 3775 §6.1.8), and forwarding lasts exactly
+    that long. A request of 0 (a deletion in RFC 3775, not used by FMIPv6)
+    gets the PAR's forwarding time.
+    """
+    cap = int(ar.config.forwarding_lifetime)
+    return min(fbu.lifetime, cap) if fbu.lifetime > 0 else cap
+
+
 def _change_forwarding(ar: AccessRouter, pcoa: IPv6Address, now: float,
                        facts: dict[str, Any]) -> None:
     """RFC 5568 §3.1: forward the PCoA's traffic to the NCoA; acknowledge with a BADF."""
     received, fbu = _fbu(ar)
     ncoa = care_of_address(received, fbu)
-    until = now + ar.config.forwarding_lifetime
+    until = now + granted_lifetime(ar, fbu)
     ar.bindings.put(pcoa, Binding(pcoa, ncoa, until, fbu.sequence))
     ar._out.append(ForwardingChanged(pcoa, ncoa, until))
     ar._out.append(TimerRequest(until, "forwarding-timeout", str(pcoa)))
@@ -223,7 +235,7 @@ def _fback(ar: AccessRouter, received: Received, fbu: FastBindingUpdate, key: by
     """An FBack authenticated like the FBU it answers (RFC 5568 §6.2.3, §6.4.5)."""
     algorithm = algorithm_for_at(at, ar.interp.at_codepoints)
     assert algorithm is not None
-    lifetime = fbu.lifetime if status == 0 else 0
+    lifetime = granted_lifetime(ar, fbu) if status == 0 else 0
     seq = fbu.sequence if sequence is None else sequence
     placeholder = FastBindingAck(status, seq, lifetime, (
         BindingAuthorizationDataFmip(BADF_SPI_HANDOVER_KEY, bytes(algorithm.mac_length)),))

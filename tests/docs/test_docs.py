@@ -294,3 +294,30 @@ def test_every_finding_is_on_the_findings_page_with_its_octets(built_html: Path)
         if f.wire_hex:
             first = " ".join(f.wire_hex[i:i + 2] for i in range(0, min(32, len(f.wire_hex)), 2))
             assert first in text, (f.id, first)
+
+
+def test_walkthrough_draws_the_scripted_and_the_recorded_run(built_html: Path) -> None:
+    text = _text(built_html / "walkthrough.html")
+    for ident in ("walkthrough-exchange", "walkthrough-handover", "walkthrough-replay"):
+        assert f'data-diagram="{ident}"' in text, ident
+    demo = _optional("rfc5269.demo")
+    if demo is not None:
+        run = demo.run_demo(0)  # type: ignore[attr-defined]
+        for n, step in enumerate(run.steps, 1):
+            if step.events:
+                assert f'data-diagram="demo-{n}"' in text, (n, step.title)
+        # every packet of the run is an arrow of the recorded charts (labels may wrap)
+        drawn = " ".join(html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", text))
+        drawn = " ".join(drawn.split())
+        for d in run.wire:
+            assert " ".join(d.description.split()) in drawn, d.description
+
+
+def test_every_violation_on_the_proofs_page_has_its_chart(built_html: Path) -> None:
+    text = _text(built_html / "proofs.html")
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", text, flags=re.S)
+    violated = [r for r in rows if "violated (counterexample)" in r]
+    charts = re.findall(r'data-diagram="cex-', text)
+    assert len(charts) == len(violated)
+    for pid in _property_ids():
+        assert any(f"#prop-{pid.lower()}" in r for r in rows), f"no prover result for {pid}"

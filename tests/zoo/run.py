@@ -24,7 +24,7 @@ from tests.adversarial.harness import INVARIANTS
 from tests.adversarial.machine import machine_for
 from tests.zoo.variants import VARIANTS, Variant
 
-ZOO_SETTINGS = settings(derandomize=True, max_examples=150, stateful_step_count=30,
+ZOO_SETTINGS = settings(derandomize=True, max_examples=600, stateful_step_count=30,
                         deadline=None, database=None,
                         phases=[Phase.generate],
                         suppress_health_check=list(HealthCheck))
