@@ -40,6 +40,8 @@ class Clarification:
     evidence: tuple[Evidence, ...]
     resolution: str
     switch: str | None = None
+    witness: tuple[str, ...] = ()
+    """Witnesses outside the model: tests, vectors, findings on other software."""
 
 
 def _v(pid: str, config: str, depth: int) -> Evidence:
@@ -231,6 +233,214 @@ CLARIFICATIONS: tuple[Clarification, ...] = (
         "signature equals that of the last accepted message MUST be discarded.'",
     ),
 )
+
+
+_W_BADF = ("tests/nodes/test_interpretations.py: an FBU written under one BadfLength "
+           "reading is malformed under the other",
+           "finding TSHARK-01 and TSHARK-02: tshark handles neither reading")
+
+REFERENCE_CLARIFICATIONS: tuple[Clarification, ...] = (
+    Clarification(
+        "CL-03", "No code points for the AT field",
+        ("RFC 5269 §4.1", "RFC 5269 §4.2", "RFC 5568 §6.4.5"),
+        "RFC 5269 defines a 4-bit AT field naming the FBU authenticator algorithm and refers to "
+        "RFC 5568, which names HMAC-SHA1 truncated to 96 bits as the default and HMAC-SHA256 as "
+        "possible, but assigns no numbers; no IANA registry exists.",
+        (("zero-is-default", "AT 0 = HMAC-SHA1-96, AT 1 = HMAC-SHA256-128: a zeroed field "
+          "means the RFC 5568 default"),
+         ("one-based", "AT 1 = HMAC-SHA1-96, AT 2 = HMAC-SHA256-128, AT 0 reserved")),
+        (),
+        "Add to RFC 5269 §6: 'IANA is requested to create a registry for the AT field; value 0 "
+        "denotes HMAC-SHA1 truncated to 96 bits as specified by RFC 5568 §6.4.5, value 1 "
+        "HMAC-SHA256 truncated to 128 bits; further values by Specification Required.'",
+        "at_codepoints",
+        ("tests/handover: resolve_at tables under both readings",
+         "two implementations with different numberings agree on no key: the MN rejects the "
+         "AR's answer as unsupported or weaker"),
+    ),
+    Clarification(
+        "CL-06", "Which care-of address enters the FBU authenticator",
+        ("RFC 5568 §6.4.5", "RFC 3775 §6.2.7", "RFC 5269 §3.4"),
+        "The BADF authenticator is RFC 3775's with the correspondent replaced by the PAR's "
+        "address; RFC 3775's formula also takes the care-of address, which for an FBU could be "
+        "the NCoA (Alternate CoA or source), the PCoA (Home Address option) or the packet source.",
+        (("ncoa", "the address the binding points to; equals the source in reactive mode and "
+          "the Alternate CoA in predictive mode"),
+         ("pcoa", "the address the key is named by"),
+         ("packet-source", "whatever the IPv6 source is: the PCoA in predictive mode")),
+        (),
+        "In RFC 5568 §6.4.5 add: 'The care-of address used in the authenticator is the NCoA: "
+        "the Alternate Care-of Address option when present, otherwise the IPv6 source address.'",
+        "authenticator_coa",
+        ("tests/nodes/test_interpretations.py: an MN authenticating over the PCoA or the "
+         "packet source is refused by a PAR using the NCoA (authenticator-mismatch)",),
+    ),
+    Clarification(
+        "CL-07", "BADF Option Length",
+        ("RFC 5568 §6.4.5", "RFC 3775 §6.2.1"),
+        "The BADF option's Length is described as the length of the Authenticator, while the "
+        "option also carries a 4-octet SPI and the generic mobility option rule counts all "
+        "option data.",
+        (("option-data", "Length = 4 + authenticator length (16 for HMAC-SHA1-96): generic "
+          "option parsing skips it correctly"),
+         ("authenticator-only", "Length = authenticator length (12): a parser applying the "
+          "generic rule overruns by 4 octets")),
+        (),
+        "In RFC 5568 §6.4.5 replace the Option Length text with: 'Option Length: the length of "
+        "the option in octets, excluding the Type and Option Length fields (4 plus the length "
+        "of the Authenticator).'",
+        "badf_length",
+        _W_BADF,
+    ),
+    Clarification(
+        "CL-08", "The checksum inside the SEND signature",
+        ("RFC 3971 §5.2", "RFC 5269 §3.1", "RFC 5269 §3.2"),
+        "The signature covers the ICMPv6 checksum, and the checksum covers the RSA Signature "
+        "option that carries the signature: read literally the definition is circular.",
+        (("before-signature-option", "the checksum of the message cut at the signature option "
+          "(sendd, NDprotector, veripy)"),
+         ("zero", "the checksum field taken as zero"),
+         ("transmitted", "the final checksum; satisfiable only by forcing it through padding")),
+        (),
+        "In RFC 3971 §5.2 item 4 say: 'the Checksum computed over the message as it stands "
+        "before the RSA Signature option is appended, with the IPv6 length of that message'.",
+        "signed_checksum",
+        ("tests/send/test_signature.py::test_each_checksum_reading_round_trips",
+         "tests/send/test_thc_ipv6.py: thc-ipv6's signatures verify under none of the three "
+         "readings (finding recorded there)"),
+    ),
+    Clarification(
+        "CL-10", "Accepted CGA Sec values",
+        ("RFC 3972 §2", "RFC 4982"),
+        "RFC 3972 defines Sec 0-7; RFC 4982 turned Sec into an algorithm selector whose "
+        "registry assigns only 0-2.",
+        (("rfc3972", "Sec 0-7 accepted"), ("rfc4982", "Sec 3-7 rejected as unassigned")),
+        (),
+        "In RFC 5269 §5 add: 'Verifiers follow the CGA Sec registry of RFC 4982.'",
+        "cga_sec_range",
+        ("tests/send/test_cga.py: Sec outside the configured range is rejected "
+         "(cga-sec-not-accepted)",),
+    ),
+    Clarification(
+        "CL-26", "The PAR discards a key the MN still holds",
+        ("RFC 5269 §3.6",),
+        "The PAR must discard the handover key when FMIPv6 forwarding for the PCoA ends, but "
+        "nothing tells the MN, which keeps the key until HK-LIFETIME and may use it for a "
+        "second, rapid handover that §3.6 itself anticipates.",
+        (("as written", "the MN's next FBU to that PAR is refused (no-handover-key) although "
+          "the MN believes its key valid"),
+         ("proposed", "the PAR keeps the key until HK-LIFETIME, or the FBack's Lifetime tells "
+          "the MN when the key goes")),
+        (),
+        "In RFC 5269 §3.6 add: 'The MN MUST treat the handover key for a PAR as expired when "
+        "the forwarding lifetime granted in the FBack runs out.'",
+        None,
+        ("rfc5269 demo, step 4: par_key_discarded True while mn_still_holds_key True",
+         "P5 violated under the RFC reading (CL-11 entry)"),
+    ),
+    Clarification(
+        "CL-27", "Nonce lifetime versus certification path retrieval",
+        ("RFC 5269 §3.3", "RFC 3971 §5.3.4.1", "RFC 3971 §6.4.6"),
+        "The MN must obtain the router's certification path with CPS/CPA before it can accept "
+        "a PrRtAdv, and may take up to CPS_RETRY_MAX (15 s) to do so, while deployed SEND "
+        "stacks forget a solicitation's nonce after 2-10 s.",
+        (("nonce kept 10 s", "a PrRtAdv whose path arrives after 10 s fails with "
+          "nonce-unknown and the exchange starts again"),
+         ("nonce kept while a PrRtAdv awaits its path", "the held PrRtAdv is judged against "
+          "the nonce it arrived with")),
+        (),
+        "In RFC 5269 §3.3 add: 'An MN holding a PrRtAdv while it obtains the router's "
+        "certification path MUST keep the RtSolPr's nonce until that retrieval ends.'",
+        None,
+        ("reference/nodes/mn.py: CPS retried with doubling waits up to CPS_RETRY_MAX; nonce "
+         "lifetime 10 s (rfc5269.send.nonces.DEFAULT_NONCE_LIFETIME)",),
+    ),
+    Clarification(
+        "CL-28", "Answering an RtSolPr that fails SEND validation",
+        ("RFC 5269 §3.2", "RFC 3971 §5.2.2", "RFC 5269 §5"),
+        "RFC 5269 says the AR should still answer an RtSolPr that fails validation; RFC 3971 "
+        "says a node accepting only secured messages silently discards it; every answer costs "
+        "the AR an RSA signature, which a flood of invalid requests can exploit.",
+        (("answer", "a keyless PrRtAdv to every invalid request: the AR signs for free"),
+         ("answer within a budget", "the reference's default: keyless answers rate-limited "
+          "separately (global rate / 10)"),
+         ("drop", "RFC 3971's secured-only behaviour")),
+        (),
+        "In RFC 5269 §3.2 replace 'SHOULD respond' with 'MAY respond, subject to a rate limit "
+        "on unauthenticated requests'.",
+        None,
+        ("rfc5269 bench flood: answers to unsigned floods stay within the budget "
+         "(no amplification)",),
+    ),
+    Clarification(
+        "CL-29", "Units of the FBU and FBack Lifetime",
+        ("RFC 5568 §6.2.2", "RFC 5568 §6.2.3", "RFC 3775 §6.1.7"),
+        "RFC 5568 counts the Lifetime of FBU and FBack in seconds; RFC 3775, whose Binding "
+        "Update format the FBU reuses, counts in units of 4 seconds.",
+        (("seconds", "RFC 5568's text (the reference)"),
+         ("4-second units", "RFC 3775 and tshark's dissector: the same field means 4 times "
+          "longer")),
+        (),
+        "In RFC 5568 §6.2.2 add: 'Unlike RFC 3775, the Lifetime is in units of seconds.'",
+        None,
+        ("finding TSHARK-05",),
+    ),
+    Clarification(
+        "CL-30", "FBack for a stale Sequence Number",
+        ("RFC 3775 §9.5.1", "RFC 5568 §6.2.3"),
+        "RFC 3775 answers a Binding Update whose Sequence Number is not newer with status 135 "
+        "and the last accepted number; RFC 5568's list of FBack status values omits 135.",
+        (("status 135", "the reference's PAR: the MN can resynchronise"),
+         ("silent discard", "the MN retries with the same stale number until it gives up")),
+        (),
+        "In RFC 5568 §6.2.3 add status 135 (Sequence number out of window) with the RFC 3775 "
+        "meaning.",
+        None,
+        ("tests/nodes/test_par.py: a replayed authentic FBU gets FBack status 135 and changes "
+         "no forwarding",),
+    ),
+    Clarification(
+        "CL-31", "New Router Prefix Information in a PrRtAdv",
+        ("RFC 5568 §6.1.2", "RFC 5568 §6.4.1", "RFC 4861 §4.6.2"),
+        "The PrRtAdv must carry a 'New Router Prefix Information Option' for codes 0 and 1; "
+        "this may mean the IP Address/Prefix option with code 4 or the Neighbor Discovery "
+        "Prefix Information option (type 3).",
+        (("IP Address/Prefix, code 4", "the reference's AR and codec"),
+         ("Prefix Information (type 3)", "kept as an unknown option by the reference's codec")),
+        (),
+        "In RFC 5568 §6.1.2 name the option: 'the IP Address/Prefix option (Section 6.4.1) "
+        "with Option-Code 4'.",
+        None,
+        ("reference/nodes/ar.py: _router_information",),
+    ),
+    Clarification(
+        "CL-32", "Address blocks below the issuer's: subset or intersection",
+        ("RFC 3971 §6.3.1", "RFC 3779 §2.3"),
+        "RFC 3971 first lets a client use the intersection of a certificate's prefixes with "
+        "its issuer's (MAY), then requires them to be a subset (MUST).",
+        (("subset", "the reference's default (RFC 3779)"),
+         ("intersection", "available as rfc5269.send.addrblocks.DelegationPolicy.INTERSECT")),
+        (),
+        "In RFC 3971 §6.3.1 delete the sentence allowing the intersection.",
+        None,
+        ("tests/send/test_pkix.py: a router certificate wider than its issuer is rejected "
+         "(cert-address-blocks-not-delegated)",),
+    ),
+    Clarification(
+        "CL-33", "'Exactly the same parameters' for the HKEPK",
+        ("RFC 5269 §3.1", "RFC 5269 §4.1"),
+        "The Handover Key Encryption key pair must use exactly the CGA key's algorithm and "
+        "parameters; for RSA it is unsaid whether the public exponent counts as a parameter.",
+        (("modulus size and exponent", "the reference's AR refuses a different exponent"),
+         ("modulus size only", "require_same_exponent=False in rfc5269.handover.check_hkepk")),
+        (),
+        "In RFC 5269 §4.1 say: 'the same modulus length and public exponent'.",
+        None,
+        ("tests/handover: hkepk-exponent-mismatch refused",),
+    ),
+)
+
+CLARIFICATIONS = CLARIFICATIONS + REFERENCE_CLARIFICATIONS
 
 
 def by_id(cid: str) -> Clarification:

@@ -20,6 +20,8 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "rfc5269.bench.cli",
     "rfc5269.nodecli",
     "rfc5269.fuzz",
+    "rfc5269.vectors.cli",
+    "rfc5269.conform.cli",
 )
 
 

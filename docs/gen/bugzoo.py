@@ -21,6 +21,7 @@ from typing import Any
 from gen.util import ROOT, esc, heading, list_table, rel
 
 ZOO_RESULTS = ROOT / "reference" / "data" / "zoo_results.json"
+FUZZ_RESULTS = ROOT / "reference" / "data" / "fuzz_campaign.json"
 SKIP = {".git", "docs", "node_modules", "build", "dist", ".venv"}
 
 
@@ -110,4 +111,35 @@ def generate() -> dict[str, str]:
     else:
         out += ("Not yet measured: no mutation testing run has recorded results in this "
                 "checkout, so no score is shown.\n\n")
+    out += _fuzzing()
     return {"bugzoo.inc": out}
+
+
+def _fuzzing() -> str:
+    """The recorded fuzzing campaign (``rfc5269 fuzz``), if one was recorded."""
+    out = heading("Fuzzing campaign", "-")
+    if not FUZZ_RESULTS.is_file():
+        return out + "Not yet run: no fuzzing campaign is recorded in this checkout.\n\n"
+    rows = json.loads(FUZZ_RESULTS.read_text(encoding="utf-8"))
+    if isinstance(rows, dict):
+        rows = rows.get("results") or rows.get("targets") or []
+    rows = [r for r in rows if isinstance(r, dict)]
+    escapes = sum(len(r.get("escapes") or []) for r in rows)
+    total = sum(int(r.get("inputs") or 0) for r in rows)
+    out += (f"Recorded in ``{rel(FUZZ_RESULTS)}`` by ``rfc5269 fuzz``: {total:,} inputs over "
+            f"{len(rows)} decoder entry points; **{escapes}** input(s) raised something other "
+            "than the codec's typed ``DecodeError`` (an *escape*). Coverage is line coverage "
+            "of the modules each target exercised.\n\n")
+    table = []
+    for r in rows:
+        cov = r.get("coverage")
+        table.append([
+            f"``{r.get('target', '')}``", f"{int(r.get('inputs') or 0):,}",
+            f"{float(r.get('inputs_per_second') or 0):,.0f}",
+            f"{int(r.get('typed_errors') or 0):,}", f"{int(r.get('accepted') or 0):,}",
+            f"{cov:.1%}" if isinstance(cov, (int, float)) else "",
+            str(len(r.get("escapes") or [])),
+        ])
+    out += list_table(["target", "inputs", "inputs/s", "typed errors", "accepted",
+                       "line coverage", "escapes"], table)
+    return out

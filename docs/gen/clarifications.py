@@ -105,6 +105,7 @@ def generate() -> dict[str, str]:
     entries = _entries()
     traces = _traces()
     witnesses = _finding_witnesses(interp)
+    vectors = sources.vector_citations(optional_module("rfc5269.requirements"))
     referenced: dict[str, list[tuple[str, str]]] = {}
     for prop in sources.properties():
         for cfg, cid in prop["clarifications"].items():
@@ -122,7 +123,7 @@ def generate() -> dict[str, str]:
                       widths=[10, 50, 28, 12])
     for cid in ids:
         out += _entry(cid, switches.get(cid), entries.get(cid), interp, hints, traces,
-                      witnesses.get(cid, []), referenced.get(cid, []))
+                      witnesses.get(cid, []), referenced.get(cid, []), vectors.get(cid, []))
     return {"clarifications.inc": out}
 
 
@@ -136,7 +137,7 @@ def _title(sw: Any, entry: Any) -> str:
 
 def _entry(cid: str, sw: Any, entry: Any, interp: Any, hints: dict[str, Any],
            traces: dict[tuple[str, str], dict[str, Any]], findings: list[Any],
-           referenced: list[tuple[str, str]]) -> str:
+           referenced: list[tuple[str, str]], vectors: list[str]) -> str:
     out = f".. _{cid}:\n\n" + heading(f"{cid}: {_title(sw, entry)}", "-")
     if sw is None and entry is None:
         out += (".. note::\n\n   This ID is named by the proofs but the project has no entry "
@@ -185,6 +186,12 @@ def _entry(cid: str, sw: Any, entry: Any, interp: Any, hints: dict[str, Any],
     for f in findings:
         said = True
         out += (f"* :ref:`{f.id}` ({esc(f.software)}): {esc(f.summary)}\n")
+    if vectors:
+        said = True
+        shown = ", ".join(f"``{v}``" for v in vectors[:8])
+        more = f" and {len(vectors) - 8} more" if len(vectors) > 8 else ""
+        out += (f"* {len(vectors)} test vector(s) flagged ``{cid}`` (the RFCs allow either "
+                f"outcome there, or the case depends on this reading): {shown}{more}\n")
     if not said:
         out += "* None recorded yet.\n"
     out += "\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from gen.util import ROOT, optional_module, rel
+from gen.util import ROOT, optional_module
 
 VECTOR_DIRS = ("vectors", "reference/data/vectors", "reference/vectors")
 
@@ -20,14 +20,32 @@ def vector_dirs() -> list[Path]:
     return [ROOT / d for d in VECTOR_DIRS if (ROOT / d).is_dir()]
 
 
+def vector_cases() -> list[tuple[Path, dict[str, Any]]]:
+    """Every Wycheproof-style test case of the vector files, with its file."""
+    import json
+
+    out: list[tuple[Path, dict[str, Any]]] = []
+    for d in vector_dirs():
+        for path in sorted(d.rglob("*.json")):
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError):
+                continue
+            if not isinstance(doc, dict) or not isinstance(doc.get("testGroups"), list):
+                continue
+            for group in doc["testGroups"]:
+                for case in group.get("tests", []) if isinstance(group, dict) else []:
+                    if isinstance(case, dict):
+                        out.append((path, case))
+    return out
+
+
 def vector_citations(reqs_mod: ModuleType) -> dict[str, list[str]]:
-    """Requirement ID -> ``file:line`` of the vector files that name it."""
-    dirs = vector_dirs()
-    if not dirs:
-        return {}
+    """Requirement or clarification ID -> ``file#tcId`` of the vectors flagged with it."""
     found: dict[str, list[str]] = {}
-    for rid, where in reqs_mod.find_citations(dirs).items():
-        found[rid] = [f"{rel(Path(p))}:{n}" for p, n in where]
+    for path, case in vector_cases():
+        for flag in case.get("flags", []):
+            found.setdefault(str(flag), []).append(f"{path.stem}#{case.get('tcId')}")
     return found
 
 

@@ -328,7 +328,7 @@ def ar_rtsolpr_cases(cast: Cast) -> list[Case]:
     one("RSA Signature option Reserved field not zero: ignored on receipt.",
         ["RFC3971-5.2-M2"], "valid", req(after=(P.set_octet(RSA_SIG, 2, 0xFF),)))
     one("RtSolPr Reserved octet not zero: ignored on receipt.", ["RFC5568-6.1.1-M1"], "valid",
-        req(before=(P.set_icmp_octet(7, 0x5A),)))
+        req(before=(P.set_icmp_octet(5, 0x5A),)))
     one("A longer (14-octet) nonce is accepted and copied.",
         ["RFC3971-5.3.2-M1", "RFC3971-5.3.2-M2", "RFC5269-3.2-M13"], "valid",
         req(nonce=bytes(range(1, 15))))
@@ -636,7 +636,7 @@ def par_cases(cast: Cast) -> list[Case]:
              P.fbu_packet(KEY0, 0, par, pcoa, NCOA, 7, flags={"k": True}))
     fbu_case("FBU Reserved bits set: ignored on receipt.", ["RFC3775-6.1.7-M6"], "valid",
              P.fbu_packet(KEY0, 0, par, pcoa, NCOA, 7,
-                          after=(lambda mh: mh[:9] + bytes([mh[9] | 0x01]) + mh[10:],)))
+                          covered=(lambda mh: mh[:9] + bytes([mh[9] | 0x01]) + mh[10:],)))
     # negatives
     reject = ["RFC5269-3.5-M2", "RFC5568-6.2.2-M10", "RFC3775-9.5.1-M18", "RFC5568-10-M1"]
     fbu_case("No BADF option.", ["RFC5568-6.2.2-M10", "RFC5568-6.4.5-M1", "RFC5568-6.2.2-M6",
@@ -920,7 +920,7 @@ def mn_cases(cast: Cast) -> list[Case]:
          [*reject, "RFC3971-5.2.2-M4"], "invalid", adv(reply_after_signature=True))
     case("The nonce matches no outstanding RtSolPr.",
          ["RFC5269-3.3-M6", "RFC3971-5.3.4.1-M2", "RFC3971-5.3.4.1-M1"], "invalid",
-         adv(nonce=bytes.fromhex("ffeeddccbbaa99887766554433")))
+         adv(nonce=bytes.fromhex("ffeeddccbbaa9988776655443322")))
     case("No Nonce option: an unsolicited PrRtAdv cannot carry a key for this MN.",
          ["RFC5269-3.3-M6", "RFC3971-5.3.4-S1"], "invalid", adv(nonce=None))
     case("No Timestamp option.", [*reject, "RFC3971-5.3.4-M2"], "invalid",

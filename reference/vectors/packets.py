@@ -201,7 +201,7 @@ def signed_icmp(
     return icmp
 
 
-def send_parts(identity: SendIdentity | None, now: float | Fraction, nonce: bytes | None,
+def send_parts(identity: SendIdentity | None, now: float | Fraction, nonce: bytes | None, /,
                **changes: object) -> SendParts:
     """The SEND options a correct sender puts in (CGA, Timestamp at ``now``, Nonce)."""
     parts = SendParts(identity.cga.parameters if identity is not None else None, ticks(now),
@@ -243,12 +243,15 @@ def fbu_packet(
     tamper_bit: int | None = None,
     after: Sequence[Mutation] = (),
     fix_checksum: bool = True,
+    covered: Sequence[Mutation] = (),
 ) -> bytes:
     """An FBU (RFC 5568 §6.2.2) with HAO = PCoA and a BADF under ``key`` (RFC 5269 §3.4).
 
     From the PAR's link the source is the PCoA and an Alternate CoA option
     carries the NCoA; from the new link the source is the NCoA. The
     authenticator's care-of address follows ``coa_reading`` (switch CL-06),
+    ``covered`` mutations change the message before the authenticator is
+    computed over it (so the authenticator stays valid),
     the BADF Option Length ``badf_length`` (CL-07). ``after`` mutates the
     Mobility Header octets once built; the MH checksum is then recomputed
     (unless ``fix_checksum`` is False).
@@ -264,22 +267,67 @@ def fbu_packet(
     coa = {AuthenticatorCareOfAddress.NCOA: alt if alt is not None else src,
            AuthenticatorCareOfAddress.PCOA: pcoa,
            AuthenticatorCareOfAddress.PACKET_SOURCE: src}[coa_reading]
-    if badf:
-        placeholder = FastBindingUpdate(sequence, lifetime, (
-            *options, BindingAuthorizationDataFmip(spi, bytes(algorithm.mac_length))),
-            **flag_values)
-        tag = compute_authenticator(key, algorithm, coa, par,
-                                    mh_data_for_authenticator(placeholder, badf_length))
-        if tamper_bit is not None:
-            tag = bytes([tag[0] ^ (0x80 >> tamper_bit)]) + tag[1:]
-        options = (*options, BindingAuthorizationDataFmip(spi, tag))
+    placeholder = FastBindingUpdate(sequence, lifetime, (
+        *options, BindingAuthorizationDataFmip(spi, bytes(algorithm.mac_length))),
+        **flag_values)
+    placeholder_mh = placeholder.encode(badf_length=badf_length)
+    for m in covered:
+        placeholder_mh = m(placeholder_mh)
+    tag = compute_authenticator(key, algorithm, coa, par,
+                                mh_data_for_authenticator(placeholder_mh, badf_length))
+    if tamper_bit is not None:
+        tag = bytes([tag[0] ^ (0x80 >> tamper_bit)]) + tag[1:]
+    options = (*options, BindingAuthorizationDataFmip(spi, tag))
     fbu = FastBindingUpdate(sequence, lifetime, options, **flag_values)
-    hao = pcoa if home_address is True else (home_address or None)
-    ext = (DestinationOptionsHeader((HomeAddressOption(hao),)),) if hao is not None else ()
+    ext = (DestinationOptionsHeader((HomeAddressOption(pcoa),)),)
     packet = IPv6Packet(IPv6Header(src, par, hop_limit=64), ext, fbu).encode(badf_length)
+    if home_address is False:
+        packet = strip_home_address(packet)
+    elif isinstance(home_address, IPv6Address):
+        packet = replace_home_address(packet, home_address)
+    after = (*covered, *after)
+    if not badf:
+        after = (strip_badf, *after)
     if not after:
         return packet
     return mutate_mobility_header(packet, after, fix_checksum)
+
+
+def strip_home_address(packet: bytes) -> bytes:
+    """``packet`` without its Destination Options header (MH checksum over the source)."""
+    length = (packet[41] + 1) * 8
+    head = bytearray(packet[:40])
+    head[6] = packet[40]
+    head[4:6] = (len(packet) - 40 - length).to_bytes(2, "big")
+    return mutate_mobility_header(bytes(head) + packet[40 + length:], ())
+
+
+def replace_home_address(packet: bytes, home: IPv6Address) -> bytes:
+    """``packet`` with the Home Address option's address replaced (MH checksum refreshed)."""
+    data = bytearray(packet)
+    at = data.index(0xC9, 42)  # the Home Address option (RFC 3775 §6.3)
+    data[at + 2:at + 18] = home.packed
+    return mutate_mobility_header(bytes(data), ())
+
+
+def strip_badf(mh: bytes) -> bytes:
+    """The Mobility Header without its BADF option, re-padded to 8 octets (RFC 3775 §6.1.1).
+
+    The codec's encoder refuses an FBU without BADF (RFC 5568 §6.2.2), so
+    the vector for that case removes it from the octets.
+    """
+    at = 12  # after the FBU's fixed part (RFC 5568 §6.2.2)
+    while at < len(mh) and mh[at] != 21:
+        at += 1 if mh[at] == 0 else 2 + mh[at + 1]
+    body = mh[:at]
+    pad = (-len(body)) % 8
+    if pad == 1:
+        body += b"\x00"
+    elif pad:
+        body += bytes((1, pad - 2)) + bytes(pad - 2)
+    data = bytearray(body)
+    data[1] = len(data) // 8 - 1
+    return bytes(data)
 
 
 def mutate_mobility_header(packet: bytes, mutations: Sequence[Mutation],

@@ -321,3 +321,27 @@ def test_every_violation_on_the_proofs_page_has_its_chart(built_html: Path) -> N
     assert len(charts) == len(violated)
     for pid in _property_ids():
         assert any(f"#prop-{pid.lower()}" in r for r in rows), f"no prover result for {pid}"
+
+
+def test_bug_zoo_lists_every_variant_and_the_recorded_count(built_html: Path) -> None:
+    import json
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    text = _plain(built_html / "bugzoo.html")
+    if not (root / "tests" / "zoo" / "variants.py").is_file():
+        assert "Not yet built" in text
+        return
+    sys.path.insert(0, str(root))
+    variants = importlib.import_module("tests.zoo.variants").VARIANTS
+    for v in variants:
+        assert v.name in text and v.requirement in text, v.name
+    results = root / "reference" / "data" / "zoo_results.json"
+    if results.is_file():
+        doc = json.loads(results.read_text(encoding="utf-8"))
+        caught = {r["variant"] for r in doc["variants"] if r["caught"]}
+        n = sum(1 for v in variants if v.name in caught)
+        assert f"{n} of {len(variants)}" in text
+    else:
+        assert "No results are recorded yet" in text
+    assert "Not yet measured" in text or "mutation" in text.lower()

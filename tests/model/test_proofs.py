@@ -134,3 +134,16 @@ def test_requirement_ids_exist_in_the_catalogue() -> None:
     ids += list(p7_send_timing.REQUIREMENTS)
     for rid in ids:
         assert requirements.get(rid).id == rid
+
+
+def test_cli_writes_charts(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    import pathlib
+
+    out_dir = pathlib.Path(str(tmp_path)) / "charts"
+    code = cli.main(["prove", "--profile", "ci", "--property", "P2", "--interpretation",
+                     "nonce-retention=unlimited", "--jobs", "1", "--charts", str(out_dir)])
+    table_text = capsys.readouterr().out
+    assert code == 0
+    assert "violated at depth 4" in table_text
+    mmd = (out_dir / "P2_nonce-retention-unlimited_1mn1ar.mmd").read_text()
+    assert mmd.startswith("sequenceDiagram") and mmd.count("Net->>MN0: PrRtAdv") == 2
