@@ -25,6 +25,8 @@ extensions = [
 ]
 
 exclude_patterns = ["_build", "gen", "**/__pycache__"]
+# Technical text: keep "--option", quotes and "..." exactly as written.
+smartquotes = False
 templates_path: list[str] = []
 html_static_path = ["_static"]
 html_css_files = ["rfc5269.css"]
@@ -41,7 +43,14 @@ html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
 
+# viewcode: attribute each documented object to the module it is documented in
+# (following imports makes it link back to pages that do not document it).
+viewcode_follow_imported_members = False
+
 autodoc_member_order = "bysource"
-autodoc_default_options = {"members": True, "show-inheritance": True}
+# Document each object once, in the module that defines it: a name re-exported
+# through a module's __all__ would otherwise be documented twice and make
+# cross-references ambiguous.
+autodoc_default_options = {"members": True, "show-inheritance": True, "ignore-module-all": True}
 autodoc_typehints = "description"
 autodoc_class_signature = "separated"

@@ -31,14 +31,16 @@ constants with the low bit of the first octet flipped (``b""`` -> ``b"\\x00"``);
 arithmetic and bitwise operator swaps (also in augmented assignments);
 ``return X`` -> ``return None``; ``raise ...`` -> ``pass``; a call statement
 removed. Not mutated: str constants and f-strings (messages), annotations,
-decorators, docstrings, ``if TYPE_CHECKING`` blocks, ``__all__``.
+decorators, docstrings, ``if TYPE_CHECKING`` blocks, ``__all__``, type-alias
+unions, and ``assert`` statements (they narrow types for mypy and state
+internal invariants; a mutated assert either fails on every run or never).
 
 Score = (killed + timed out) / all mutants; the strict score (killed only)
 is printed too. Results go to ``reference/data/mutation_results.json`` with,
 per module, every survivor and the verdict recorded for it (equivalent, with
-the reason, or test-added, with the test). Verdicts are kept from the
-previous results file (matched by a key that does not depend on line
-numbers) and are edited there.
+the reason, or test-added, with the test). Verdicts are written by hand in
+``scripts/mutation_verdicts.toml``, matched by a key that does not depend on
+line numbers (scope, operator, original and mutated text, occurrence).
 
 Usage::
 
@@ -62,6 +64,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +72,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "reference" / "data" / "mutation_results.json"
+# Verdicts on survivors, written by hand: one [[survivor]] table per examined
+# mutant with its key, and verdict = "equivalent" (reason) or "test-added" (test).
+VERDICTS = ROOT / "scripts" / "mutation_verdicts.toml"
 
 MODULES = (
     "nodes/par.py",
@@ -87,6 +93,12 @@ TEST_PATHS = (
     "tests/send", "tests/nodes", "tests/requirements", "tests/handover", "tests/demo",
     "tests/adversarial", "tests/zoo", "tests/mutation_kills",
 )
+
+# Left out: it times a KeyboardInterrupt of a subprocess against a 20 s limit,
+# which the traced run (and a loaded machine) cannot meet; it checks signal
+# handling, not a security rule.
+DESELECT = ("tests/send/test_cga.py::test_keyboard_interrupt_stops_the_workers",)
+DESELECT_ARGS = tuple(arg for d in DESELECT for arg in ("--deselect", d))
 
 # Third-party modules the parent imports once, so each forked child starts warm.
 WARM_IMPORTS = (
@@ -157,7 +169,7 @@ def _excluded_ids(tree: ast.Module) -> set[int]:
                 drop(d)
             for b in node.bases:
                 drop(b)
-        elif isinstance(node, ast.JoinedStr):
+        elif isinstance(node, ast.JoinedStr | ast.Assert):
             drop(node)
         elif isinstance(node, ast.If) and isinstance(node.test, ast.Name) \
                 and node.test.id == "TYPE_CHECKING":
@@ -440,24 +452,37 @@ def trace_main(out: str, targets: list[str], tests: list[str]) -> int:
         lines.setdefault(key, set()).add((files[frame.f_code.co_filename], frame.f_lineno))
         return make_local(fixed)
 
+    def install() -> None:
+        # Re-installed before every test phase: a test (or hypothesis) that sets
+        # or clears the trace function must not blind the rest of the run.
+        if sys.gettrace() is not tracer:
+            sys.settrace(tracer)
+        threading.settrace(tracer)
+
     class Recorder:
         @pytest.hookimpl(tryfirst=True)
         def pytest_runtest_setup(self, item: Any) -> None:
             current[0] = item.nodeid
+            install()
+
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_runtest_call(self, item: Any) -> None:
+            install()
 
         def pytest_runtest_logreport(self, report: Any) -> None:
             durations[report.nodeid] = durations.get(report.nodeid, 0.0) + report.duration
 
-        @pytest.hookimpl(trylast=True)
+        @pytest.hookimpl(tryfirst=True)
         def pytest_runtest_teardown(self, item: Any) -> None:
-            pass
+            install()
 
         def pytest_runtest_logfinish(self, nodeid: str) -> None:
             current[0] = "<import>"
 
     sys.settrace(tracer)
     threading.settrace(tracer)
-    code = pytest.main(["-q", "-p", "no:cacheprovider", *tests], plugins=[Recorder()])
+    code = pytest.main(["-q", "-p", "no:cacheprovider", *DESELECT_ARGS, *tests],
+                       plugins=[Recorder()])
     sys.settrace(None)
     data = {
         "exit": int(code),
@@ -582,7 +607,7 @@ def run_mutants(mutants: list[Mutant], cov: Coverage, workdir: Path, workers: in
             code_file = workdir / f"m{n}.code"
             code_file.write_bytes(marshal.dumps(mutant_code(m)))
             result = workdir / f"m{n}.json"
-            budget = 20.0 + 3.0 * sum(cov.durations.get(t, 0.0) for t in tests)
+            budget = 10.0 + 2.0 * sum(cov.durations.get(t, 0.0) for t in tests)
             pid = os.fork()
             if pid == 0:  # pragma: no cover - child
                 try:
@@ -625,6 +650,8 @@ def _classify(result: Path, elapsed: float) -> Outcome:
     code = data["exit"]
     if code == 0:
         return Outcome("survived", "", elapsed)
+    if data["failed"]:  # a test failed, or a test module no longer imports
+        return Outcome("killed", data["failed"], elapsed)
     if code in (1, 2, 3):  # tests failed / collection interrupted / internal error
         return Outcome("killed", data["failed"] or f"pytest exit {code}", elapsed)
     log = Path(str(result) + ".log")
@@ -638,39 +665,49 @@ def _location(m: Mutant) -> str:
     return f"reference/{m.module}:{m.line}:{m.col + 1}"
 
 
+def load_verdicts(path: Path = VERDICTS) -> dict[str, dict[str, Any]]:
+    """The hand-written verdicts on survivors, by mutant key (see VERDICTS)."""
+    if not path.exists():
+        return {}
+    entries = tomllib.loads(path.read_text()).get("survivor", [])
+    out: dict[str, dict[str, Any]] = {}
+    for e in entries:
+        if e.get("verdict") not in ("equivalent", "test-added", "bug"):
+            raise SystemExit(f"{path}: bad verdict in {e}")
+        if e["verdict"] == "test-added" and not e.get("test"):
+            raise SystemExit(f"{path}: a test-added verdict names its test: {e['key']}")
+        if e["verdict"] != "test-added" and not e.get("reason"):
+            raise SystemExit(f"{path}: say why: {e['key']}")
+        out[e["key"]] = e
+    return out
+
+
 def build_report(mutants: list[Mutant], outcomes: dict[str, Outcome],
-                 old: dict[str, Any]) -> dict[str, Any]:
+                 old: dict[str, Any], verdicts: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The results document: per module counts, survivors and verdicts."""
     modules: dict[str, Any] = dict(old.get("modules", {}))
     by_module: dict[str, list[Mutant]] = {}
     for m in mutants:
         by_module.setdefault(m.module, []).append(m)
     for rel, ms in by_module.items():
-        prev = modules.get(rel, {})
-        verdicts: dict[str, Any] = {v["key"]: v for v in prev.get("examined", [])}
         counts = {"killed": 0, "survived": 0, "timeout": 0, "error": 0}
         survivors = []
+        examined = []
         for m in ms:
             o = outcomes[m.key]
             counts[o.status] += 1
+            v = verdicts.get(m.key)
+            row = {"key": m.key, "location": _location(m), "scope": m.scope, "operator": m.op,
+                   "original": m.original, "mutated": m.mutated}
             if o.status in ("survived", "error"):
-                v = verdicts.get(m.key, {})
-                survivors.append({
-                    "key": m.key, "location": _location(m), "scope": m.scope, "operator": m.op,
-                    "original": m.original, "mutated": m.mutated, "status": o.status,
-                    "detail": o.detail, "verdict": v.get("verdict", "unexamined"),
-                    "reason": v.get("reason", ""), "test": v.get("test", "")})
-        examined = []
-        for key, v in verdicts.items():
-            o = outcomes.get(key)
-            now = o.status if o else "not-generated"
-            entry = {**v, "status_now": now}
-            if o and o.status == "killed":
-                entry["killed_by"] = o.detail
-            examined.append(entry)
-        for s in survivors:  # newly examined survivors are recorded by editing "examined"
-            if s["verdict"] != "unexamined" and s["key"] not in verdicts:
-                examined.append(s)
+                survivors.append({**row, "status": o.status, "detail": o.detail,
+                                  "verdict": v["verdict"] if v else "unexamined",
+                                  "reason": v.get("reason", "") if v else "",
+                                  "test": v.get("test", "") if v else ""})
+            if v is not None:
+                examined.append({**row, "verdict": v["verdict"], "reason": v.get("reason", ""),
+                                 "test": v.get("test", ""), "status_now": o.status,
+                                 "killed_by": o.detail if o.status == "killed" else ""})
         total = len(ms)
         detected = counts["killed"] + counts["timeout"]
         modules[rel] = {
@@ -682,21 +719,25 @@ def build_report(mutants: list[Mutant], outcomes: dict[str, Outcome],
             "strict_score": round(counts["killed"] / total, 4) if total else None,
             "by_operator": _by_operator(ms, outcomes),
             "survivors": survivors,
-            "examined": sorted(examined, key=lambda e: e["key"]),
+            "examined": examined,
         }
-    allm = [m for rel in modules for m in [modules[rel]]]
+    allm = list(modules.values())
     total = sum(x["mutants"] for x in allm)
     detected = sum(x["killed"] + x["timeout"] for x in allm)
     return {
         "tool": "scripts/mutation.py (AST mutants, per-line test selection, forked pytest)",
         "command": "python scripts/mutation.py",
+        "verdicts": str(VERDICTS.relative_to(ROOT)),
         "test_paths": list(TEST_PATHS),
+        "deselected": list(DESELECT),
         "modules_not_run": [m for m in MODULES if m not in modules],
         "total": {"mutants": total, "killed": sum(x["killed"] for x in allm),
                   "survived": sum(x["survived"] for x in allm),
                   "timeout": sum(x["timeout"] for x in allm),
                   "error": sum(x["error"] for x in allm),
-                  "score": round(detected / total, 4) if total else None},
+                  "score": round(detected / total, 4) if total else None,
+                  "strict_score": round(sum(x["killed"] for x in allm) / total, 4)
+                  if total else None},
         "modules": dict(sorted(modules.items())),
     }
 
@@ -721,6 +762,10 @@ def print_scores(report: dict[str, Any]) -> None:
           f"{t['error']:5} {t['score']:7.1%}")
     if report["modules_not_run"]:
         print("not run:", ", ".join(report["modules_not_run"]))
+    for rel, x in report["modules"].items():
+        if x.get("scopes_run"):
+            print(f"{rel}: only {', '.join(x['scopes_run'])} run; "
+                  f"{x['mutants_not_run']} mutants of the module not run")
     unexamined = [(rel, s) for rel, x in report["modules"].items() for s in x["survivors"]
                   if s["verdict"] == "unexamined"]
     print(f"survivors without a verdict: {len(unexamined)}")
@@ -736,6 +781,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--survivors-only", action="store_true",
                     help="re-run only the survivors of the previous results file")
     ap.add_argument("--list", action="store_true", help="list the mutants and stop")
+    ap.add_argument("--scope", action="append",
+                    help="only mutants in this function/class (and what it contains); the "
+                         "results then say which scopes were run and how many were not")
     ap.add_argument("--_trace", help=argparse.SUPPRESS)
     ap.add_argument("tests", nargs="*", default=list(TEST_PATHS))
     args = ap.parse_args(argv)
@@ -750,9 +798,13 @@ def main(argv: list[str] | None = None) -> int:
         return trace_main(args._trace, targets, tests)
 
     mutants = [m for t in targets for m in enumerate_mutants(t)]
+    all_count = {t: sum(m.module == t for m in mutants) for t in targets}
+    if args.scope:
+        mutants = [m for m in mutants if any(
+            m.scope == sc or m.scope.startswith(sc + ".") for sc in args.scope)]
     if args.list:
         for m in mutants:
-            print(f"{_location(m):45} {m.op:18} {m.original!r} -> {m.mutated!r}")
+            print(f"{_location(m):45} {m.op:18} {m.original!r} -> {m.mutated!r}\n    key: {m.key}")
         print(f"{len(mutants)} mutants")
         return 0
     out_path = Path(args.out)
@@ -795,7 +847,12 @@ def main(argv: list[str] | None = None) -> int:
                       flush=True)
 
         outcomes.update(run_mutants(to_run, cov, workdir, args.workers, progress))
-    report = build_report(mutants, outcomes, old)
+    report = build_report(mutants, outcomes, old, load_verdicts())
+    if args.scope:
+        for t in targets:
+            entry = report["modules"][t]
+            entry["scopes_run"] = sorted(args.scope)
+            entry["mutants_not_run"] = all_count[t] - entry["mutants"]
     out_path.write_text(json.dumps(report, indent=1) + "\n")
     print_scores(report)
     print(f"results: {out_path.relative_to(ROOT) if out_path.is_relative_to(ROOT) else out_path}")

@@ -11,6 +11,7 @@ named ``*mutation*``). No number on this page is written by hand.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import os
@@ -22,6 +23,7 @@ from gen.util import ROOT, esc, heading, list_table, rel
 
 ZOO_RESULTS = ROOT / "reference" / "data" / "zoo_results.json"
 FUZZ_RESULTS = ROOT / "reference" / "data" / "fuzz_campaign.json"
+MUTATION_RESULTS = ROOT / "reference" / "data" / "mutation_results.json"
 SKIP = {".git", "docs", "node_modules", "build", "dist", ".venv"}
 
 
@@ -102,17 +104,82 @@ def generate() -> dict[str, str]:
                          caught, check, steps])
         out += list_table(["variant", "role", "breaks", "fault", "caught", "caught by",
                            "steps to failure"], rows, widths=[18, 6, 14, 32, 8, 14, 8])
-    out += heading("Mutation score", "-")
-    mutation = _json_files("mutation")
-    if mutation:
-        for p in mutation:
-            out += f"From ``{rel(p)}``:\n\n" + _generic_table(
-                json.loads(p.read_text(encoding="utf-8")))
-    else:
-        out += ("Not yet measured: no mutation testing run has recorded results in this "
-                "checkout, so no score is shown.\n\n")
+    out += _mutation()
     out += _fuzzing()
     return {"bugzoo.inc": out}
+
+
+def _source_link(location: str) -> str:
+    """``reference/x/y.py:12:5`` as a link to that line's source page."""
+    path, _, rest = location.partition(":")
+    line = rest.split(":", 1)[0]
+    parts = Path(path).with_suffix("").parts
+    if not parts or parts[0] != "reference" or not line.isdigit():
+        return f"``{location}``"
+    dotted = ".".join(["rfc5269", *parts[1:]]).removesuffix(".__init__")
+    return f"`{esc(location)} <_generated/source/{dotted}.html#L-{line}>`__"
+
+
+def _mutation() -> str:
+    """The recorded mutation run (``scripts/mutation.py``), if any."""
+    out = heading("Mutation score", "-")
+    if not MUTATION_RESULTS.is_file():
+        others = [p for p in _json_files("mutation") if p != MUTATION_RESULTS]
+        if not others:
+            return out + ("Not yet measured: no mutation testing run has recorded results in "
+                          "this checkout, so no score is shown.\n\n")
+        for p in others:
+            out += f"From ``{rel(p)}``:\n\n" + _generic_table(
+                json.loads(p.read_text(encoding="utf-8")))
+        return out
+    doc = json.loads(MUTATION_RESULTS.read_text(encoding="utf-8"))
+    total = doc.get("total", {})
+    score = total.get("score")
+    out += (f"Recorded in ``{rel(MUTATION_RESULTS)}`` by ``{doc.get('command', '')}`` "
+            f"({esc(doc.get('tool', ''))}). Score = (killed + timed out) / all mutants; a "
+            "mutant that no test executes counts as survived.\n\n")
+    if score is not None:
+        out += (f"**Score: {score:.1%}** — {total.get('mutants', 0)} mutants: "
+                f"{total.get('killed', 0)} killed, {total.get('timeout', 0)} timed out, "
+                f"{total.get('survived', 0)} survived, {total.get('error', 0)} errors.\n\n")
+    rows = []
+    stale = []
+    for relpath, m in doc.get("modules", {}).items():
+        src = ROOT / "reference" / relpath
+        current = (hashlib.sha256(src.read_bytes()).hexdigest() if src.is_file() else None)
+        is_stale = m.get("source_sha256") and current != m.get("source_sha256")
+        if is_stale:
+            stale.append(relpath)
+        sc, strict = m.get("score"), m.get("strict_score")
+        rows.append([f"``{m.get('module', relpath)}``" + (" (changed since)" if is_stale else ""),
+                     str(m.get("mutants", "")), str(m.get("killed", "")),
+                     str(m.get("timeout", "")), str(m.get("survived", "")),
+                     str(m.get("error", "")), f"{sc:.1%}" if sc is not None else "",
+                     f"{strict:.1%}" if strict is not None else ""])
+    if rows:
+        out += list_table(["module", "mutants", "killed", "timed out", "survived", "errors",
+                           "score", "strict score"], rows)
+    if stale:
+        out += ("These modules changed after the run, so their figures describe an earlier "
+                "version: " + ", ".join(f"``{s}``" for s in stale) + ".\n\n")
+    if doc.get("modules_not_run"):
+        out += ("Modules in the runner's list but not in this record: "
+                + ", ".join(f"``{x}``" for x in doc["modules_not_run"]) + ".\n\n")
+    survivors = [s for m in doc.get("modules", {}).values() for s in m.get("survivors", [])]
+    if survivors:
+        out += heading("Surviving mutants", "~")
+        out += ("Each survivor with the verdict recorded for it: *equivalent* (no test can tell "
+                "it apart, with the reason), *test-added* (a test now kills it) or "
+                "*unexamined*.\n\n")
+        out += list_table(
+            ["where", "operator", "original → mutated", "verdict", "reason or test"],
+            [[_source_link(s.get("location", "")), esc(s.get("operator", "")),
+              f"``{s.get('original', '')}`` → ``{s.get('mutated', '')}``"
+              if s.get("original") and s.get("mutated") else "",
+              esc(s.get("verdict", "")), esc(s.get("reason") or s.get("test") or "")]
+             for s in survivors],
+            widths=[22, 14, 28, 12, 24])
+    return out
 
 
 def _fuzzing() -> str:

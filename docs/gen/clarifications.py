@@ -164,11 +164,16 @@ def _entry(cid: str, sw: Any, entry: Any, interp: Any, hints: dict[str, Any],
                                                            getattr(interp.DEFAULT, sw.name)):
             rows.append([f"``{value}``" + (" (default)" if is_default else ""), esc(meaning),
                          esc(model_says.pop(value, ""))])
-    for name, what in model_says.items():
-        rows.append([esc(name), "", esc(what)])
-    if rows:
+    if sw is not None:
+        for name, what in model_says.items():
+            rows.append([esc(name), "", esc(what)])
+        if rows:
+            out += "**Readings.**\n\n" + list_table(
+                ["reading (switch value)", "meaning", "what follows"], rows, widths=[22, 36, 42])
+    elif model_says:
         out += "**Readings.**\n\n" + list_table(
-            ["reading", "meaning", "what the model shows"], rows, widths=[22, 38, 40])
+            ["reading", "what follows"], [[esc(n), esc(w)] for n, w in model_says.items()],
+            widths=[25, 75])
 
     # witnesses
     out += "**Witness.**\n\n"
@@ -183,9 +188,16 @@ def _entry(cid: str, sw: Any, entry: Any, interp: Any, hints: dict[str, Any],
             said = True
             out += (f"* :ref:`{pid} <prop-{pid}>` under ``{cfg}``: the property's expected "
                     "outcome there illustrates this entry\n")
+    for w in getattr(entry, "witness", ()) or ():
+        said = True
+        out += f"* {esc(w)}\n"
+    written = " ".join(getattr(entry, "witness", ()) or ())
     for f in findings:
         said = True
-        out += (f"* :ref:`{f.id}` ({esc(f.software)}): {esc(f.summary)}\n")
+        if f.id in written:  # named by the entry already: link it only
+            out += f"* :ref:`{f.id}`: {esc(f.software)}, ``{f.field}``\n"
+        else:
+            out += f"* :ref:`{f.id}` ({esc(f.software)}): {esc(f.summary)}\n"
     if vectors:
         said = True
         shown = ", ".join(f"``{v}``" for v in vectors[:8])

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gen import sources
-from gen.util import esc, heading, list_table, optional_module, rel
+from gen.util import DOCS, esc, heading, list_table, optional_module, rel
 
 KEYWORDS = ("vector", "adapter", "conformance", "harness", "live", "tester", "oracle")
 
@@ -197,6 +197,12 @@ def generate() -> dict[str, str]:
                 + "). The format planned for them is Project Wycheproof's (see "
                 "``DESIGN.md``); this section will describe the actual files once they "
                 "are generated.\n\n")
+    guide = DOCS / "vectors.md"
+    if guide.is_file():
+        out += heading("The corpus guide", "~")
+        out += ("``docs/vectors.md``, the guide the vector generator's authors keep beside the "
+                "corpus, as written (Markdown source):\n\n"
+                ".. literalinclude:: /vectors.md\n   :language: markdown\n\n")
     out += heading("Conformance modules", "-")
     mods = _modules()
     if mods:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import importlib
+import shutil
 import time
 import traceback
 from pathlib import Path
@@ -88,6 +89,10 @@ def _unlock(app: Sphinx, exception: BaseException | None) -> None:
 
 def _on_builder_inited(app: Sphinx) -> None:
     _lock(app)
+    # sphinx.ext.viewcode rewrites a module's source page only when the module file is
+    # newer than the page, so back-links to documentation that moved would go stale:
+    # let it write every source page afresh.
+    shutil.rmtree(Path(app.outdir) / "_modules", ignore_errors=True)
     pages, failed = generate_all()
     changed = 0
     for relpath, text in pages.items():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from gen import messages, sources, state_machines
-from gen.util import optional_module
+from gen.util import ROOT, optional_module
 
 
 def generate() -> dict[str, str]:
@@ -42,6 +44,17 @@ def generate() -> dict[str, str]:
     if findings is not None:
         n = len(getattr(findings, "FINDINGS", ()))
         lines.append(f"* :doc:`findings`: {n} findings on independent software.")
+    cases = sources.vector_cases()
+    if cases:
+        lines.append(f"* :doc:`conformance`: {len(cases)} test vectors in "
+                     f"{len({p for p, _ in cases})} files.")
+    zoo = ROOT / "reference" / "data" / "zoo_results.json"
+    if zoo.is_file():
+        doc = json.loads(zoo.read_text(encoding="utf-8"))
+        rows = doc.get("variants", []) if isinstance(doc, dict) else doc
+        caught = sum(1 for r in rows if isinstance(r, dict) and r.get("caught"))
+        lines.append(f"* :doc:`bugzoo`: {caught} of {len(rows)} faulty variants caught by the "
+                     "adversarial tests (as recorded).")
     if not lines:
         return {"glance.inc": ""}
     return {"glance.inc": "At a glance (counted when these pages were built):\n\n"

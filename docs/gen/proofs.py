@@ -39,7 +39,8 @@ def _catalogue(props: list[dict[str, Any]]) -> str:
         out += f":Kind: {p['kind']} property\n"
         out += f":Defined in: :mod:`{p['module']}`\n\n"
         if p["formula"]:
-            out += f"Formula:\n\n.. code-block:: text\n\n   {p['formula']}\n\n"
+            out += (f"Formula:\n\n.. code-block:: text\n   :class: formula\n\n"
+                    f"   {p['formula']}\n\n")
         if p["claims"]:
             out += "Claims, each checked by Z3 over the reals (for the RFC 3971 defaults and "
             out += "for all parameters):\n\n"

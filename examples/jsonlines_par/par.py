@@ -36,7 +36,7 @@ OPT_ALT_COA, OPT_BADF = 3, 21
 HOME_ADDRESS = 0xC9
 
 
-class Drop(Exception):
+class Drop(Exception):  # noqa: N818
     """The packet is discarded (silently, as RFC 3775 §9.5.1 asks)."""
 
 

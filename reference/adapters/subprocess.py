@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from ipaddress import IPv6Address
 from typing import IO, Any
 
@@ -50,7 +50,7 @@ class AdapterProtocolError(Rfc5269Error):
     """The program broke the JSON-lines protocol (no answer, bad JSON, ok false)."""
 
 
-class UnsupportedOperation(AdapterProtocolError):
+class UnsupportedOperation(AdapterProtocolError):  # noqa: N818 - names the answer
     """The program answered that it does not implement an operation."""
 
 
@@ -148,7 +148,7 @@ class SubprocessNode(NodeUnderTest):
             self._proc.stdout.close()
 
 
-def subprocess_factory(argv: Sequence[str]) -> Any:
+def subprocess_factory(argv: Sequence[str]) -> Callable[[str, dict[str, Any]], NodeUnderTest]:
     """An adapter factory starting ``argv`` for every test case (see the module docstring)."""
 
     def build(role: str, config: dict[str, Any]) -> NodeUnderTest:

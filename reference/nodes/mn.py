@@ -465,7 +465,8 @@ class MobileNode:
         received, _ = self._prrtadv()
         verdict = self.send.verify(received.upper_layer, received.src, received.dst, now,
                                    MessageKind.ADVERTISEMENT, from_router=True,
-                                   require_nonce=True, cga_address=received.src)
+                                   require_nonce=True, cga_address=received.src,
+                                   defer_commit=True)
         if not verdict.accepted:
             assert verdict.reason is not None
             return CheckResult.fail(verdict.reason.value)
@@ -574,6 +575,8 @@ class MobileNode:
             requested = self.strongest_requested  # RFC 5269 §3.3: never bid down
         self.strongest_requested = requested
         if not self.interp.multiple_outstanding_rtsolpr:
+            for superseded in self.solicitations:
+                self.send.nonces.forget(superseded)
             self.solicitations.clear()
         nonce = make_nonce(self.rng)
         identifier = int.from_bytes(self.rng(2), "big") or 1
@@ -629,6 +632,8 @@ class MobileNode:
         record = MnKeyRecord(ar, self.address, key, reply.algorithm_type, algorithm.name, now,
                              expires)
         self.keys[(ar, self.address)] = record
+        assert self._ctx.secured is not None
+        self.send.commit(self._ctx.secured)  # only now is the nonce spent (RFC 3971 §5.3.4.1)
         s.answered = True
         if self.interp.nonce_retention.value == "single-answer":
             self.solicitations.pop(s.nonce, None)

@@ -118,6 +118,10 @@ class NonceStore:
             return Verdict.reject(Reason.NONCE_ALREADY_ANSWERED, "one-per-router")
         return Verdict.accept(NonceMatch(nonce, responder, entry.context))
 
+    def forget(self, nonce: bytes) -> None:
+        """Stop matching answers to ``nonce`` (its solicitation was superseded)."""
+        self._nonces.pop(nonce, None)
+
     def commit(self, match: NonceMatch) -> None:
         """Record that ``match.responder``'s answer was accepted."""
         entry = self._nonces.get(match.nonce)

@@ -63,6 +63,8 @@ class SecuredMessage:
     nonce: bytes | None
     nonce_context: Any  # what was remembered with the matching solicitation nonce
     router: RouterAuthorization | None  # the certified router key, when one was required
+    pending: tuple[TimestampDecision | None, NonceMatch | None] = (None, None)
+    """Cache updates held back by ``verify(..., defer_commit=True)``; see ``commit``."""
 
     @property
     def public_key_der(self) -> bytes:
@@ -108,8 +110,16 @@ class SendReceiver:
         require_nonce: bool = False,
         authorized_prefixes: Iterable[ipaddress.IPv6Network] = (),
         cga_address: ipaddress.IPv6Address | None = None,
+        defer_commit: bool = False,
     ) -> Verdict[SecuredMessage]:
-        """Judge a received message; on acceptance the caches are updated."""
+        """Judge a received message; on acceptance the caches are updated.
+
+        With ``defer_commit`` the timestamp and nonce caches are left alone and
+        the updates travel in ``SecuredMessage.pending``: a caller with checks
+        of its own after SEND (the MN, RFC 5269 §3.3) calls :meth:`commit` only
+        once the whole message is accepted, so a message rejected later spends
+        no nonce.
+        """
         when = utc(now) if from_router else None
         known = self.router_keys.known_keys(when) if when is not None else None
         sig = verify_signature(
@@ -152,9 +162,17 @@ class SendReceiver:
             for prefix in authorized_prefixes:
                 if not router.authorizes(prefix):
                     return Verdict.reject(Reason.CERT_PREFIX_NOT_AUTHORIZED, str(prefix))
+        secured = SecuredMessage(signed, ts_opt.timestamp, nonce,
+                                 match.context if match else None, router,
+                                 (ts_decision, match))
+        if not defer_commit:
+            self.commit(secured)
+        return Verdict.accept(secured)
+
+    def commit(self, secured: SecuredMessage) -> None:
+        """Apply the cache updates of an accepted message (RFC 3971 §5.3.4.1-§5.3.4.2)."""
+        ts_decision, match = secured.pending
         if ts_decision is not None:
             self.timestamps.commit(ts_decision)
         if match is not None:
             self.nonces.commit(match)
-        return Verdict.accept(SecuredMessage(
-            signed, ts_opt.timestamp, nonce, match.context if match else None, router))

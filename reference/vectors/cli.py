@@ -35,7 +35,8 @@ def resolve_impl(spec: str) -> AdapterFactory:
     if spec.startswith("subprocess:"):
         from rfc5269.adapters.subprocess import subprocess_factory
 
-        return subprocess_factory(shlex.split(spec[len("subprocess:"):]))
+        built: AdapterFactory = subprocess_factory(shlex.split(spec[len("subprocess:"):]))
+        return built
     module_name, _, attr = spec.partition(":")
     if not attr:
         raise ValueError(f"--impl {spec!r}: expected reference, subprocess:CMD or "
@@ -109,6 +110,13 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _coverage(args: argparse.Namespace) -> int:
+    from rfc5269.vectors.coverage import coverage, format_coverage
+
+    print(format_coverage(coverage(args.directory)))
+    return 0
+
+
 def register(subparsers: Any) -> None:
     """Add ``rfc5269 vectors``."""
     p = subparsers.add_parser("vectors", help="generate or check the test-vector corpus",
@@ -127,6 +135,9 @@ def register(subparsers: Any) -> None:
     chk.add_argument("--json", metavar="FILE", help="write the results as JSON")
     chk.add_argument("-v", "--verbose", action="store_true", help="list every failure")
     chk.set_defaults(func=_check)
+    cov = sub.add_parser("coverage", help="which implemented MUSTs the corpus covers")
+    cov.add_argument("directory")
+    cov.set_defaults(func=_coverage)
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - convenience

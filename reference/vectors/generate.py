@@ -26,6 +26,7 @@ from ipaddress import IPv6Address, IPv6Network
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from rfc5269.constants import TIMESTAMP_DELTA, TIMESTAMP_DRIFT, TIMESTAMP_FUZZ
@@ -47,9 +48,10 @@ from rfc5269.nodes.packets import ALL_NODES, icmpv6_packet
 from rfc5269.send import testpki
 from rfc5269.send.certpath import HeldPath, RouterCertificates, build_cps
 from rfc5269.send.keys import public_key_der
+from rfc5269.send.pkix import TrustAnchor
 from rfc5269.send.sender import SendIdentity
 from rfc5269.send.timestamps import TICKS_PER_SECOND, known_peer_ok, to_ticks
-from rfc5269.vectors import packets as P
+from rfc5269.vectors import packets as P  # noqa: N812 - short, used on every line
 from rfc5269.vectors.nodes import ar_config_json, mn_config_json, private_key_der
 from rfc5269.wire.fmip import PrRtAdv, RtSolPr
 from rfc5269.wire.mobility import MhPadN, UnknownMobilityOption
@@ -214,7 +216,7 @@ class Rtsolpr:
     at: int = 0
     hkepk_der: bytes | None = None
     key_request: bool = True
-    signer: rsa.RSAPrivateKey | None | bool = True
+    signer: rsa.RSAPrivateKey | bool | None = True
     send_changes: dict[str, Any] = field(default_factory=dict)
     before: Sequence[P.Mutation] = ()
     after: Sequence[P.Mutation] = ()
@@ -333,6 +335,10 @@ def ar_rtsolpr_cases(cast: Cast) -> list[Case]:
         ["RFC3971-5.3.2-M1", "RFC3971-5.3.2-M2", "RFC5269-3.2-M13"], "valid",
         req(nonce=bytes(range(1, 15))))
 
+    sec1 = make_identity(testpki.pool_key(MN_KEY), MN_PREFIX, P.seeded("mn-sec1"), sec=1)
+    one("An MN CGA with Sec 1 (16 zero bits of Hash2): accepted under RFC 3972's Sec range "
+        "and RFC 4982's registry alike; no Sec 3-7 case can be generated (2**48 hashes).",
+        ["CL-10", "RFC3971-5.1.2-M4", "RFC5269-3.2-M1"], "valid", req(sender=sec1))
     # -- existing keys, distinct keys
     first = req()
     second = req(now=t0 + 5, nonce=bytes.fromhex("b1b2b3b4b5b6"))
@@ -448,7 +454,7 @@ def ar_timestamp_cases(cast: Cast) -> list[Case]:
         r = Rtsolpr(cast.mn, ar, now, nonce=nonce, hkepk_der=hk,
                     send_changes={"timestamp": P.ticks(ts)})
         cases.append(Case(comment, flags, result, [*pre, receive(
-            now, r.build(), f"RtSolPr stamped {float(ts - Fraction(now)):+.6f} s", 
+            now, r.build(), f"RtSolPr stamped {float(ts - Fraction(now)):+.6f} s",
             subject_accept(result),
             _reply_check(cast, r, (0,), [HK_LIFETIME - 20, HK_LIFETIME]), True)]))
 
@@ -548,6 +554,55 @@ def _grow_option(icmp: bytes, option_type: int) -> bytes:
     data = bytearray(icmp[:at + length]) + bytes(8) + icmp[at + length:]
     data[at + 1] += 1
     return bytes(data)
+
+
+def ar_cps_cases(cast: Cast) -> list[Case]:
+    """The AR answering Certification Path Solicitations (RFC 3971 §6.4.1, §6.4.2, §6.4.5)."""
+    ar = cast.ar.address
+    mn = cast.mn.address
+    t0 = START + 10
+    anchor = cast.pki.trust_anchor()
+    cps = build_cps(0x77, (anchor,))
+    name_hex = cps.options[0].encode().hex()
+
+    def packet(src: IPv6Address, dst: IPv6Address, mutate: Sequence[P.Mutation] = ()) -> bytes:
+        icmp = cps.encode(src, dst)
+        for m in mutate:
+            icmp = m(icmp)
+        return P.ipv6_packet(src, dst, P.with_checksum(icmp, src, dst))
+
+    def case(comment: str, flags: list[str], result: str, data: bytes,
+             checks: dict[str, Any]) -> Case:
+        return Case(comment, flags, result, [receive(t0, data, "CPS", subject_accept(result),
+                                                     checks, True)])
+
+    solicited = IPv6Address(IPv6Address("ff02::1:ff00:0").packed[:13] + mn.packed[13:])
+    answer = {"cpa": {"identifier": 0x77, "destination": str(solicited),
+                      "components": len(cast.pki.path), "trustAnchorOption": name_hex}}
+    return [
+        case("A CPS from the MN's address naming the AR's anchor: CPAs with the whole path, to "
+             "the solicited-node address, Identifier echoed, anchor option first.",
+             ["RFC5269-3.2-M14", "RFC3971-6.4.2-M2", "RFC3971-6.4.2-M3", "RFC3971-6.4.2-M5",
+              "RFC3971-6.4.2-M7", "RFC3971-6.4.2-M8", "RFC3971-6.4.5-M5", "RFC3971-6.4.3-M2",
+              "RFC3971-6.4.4-M1"], "valid", packet(mn, ar), answer),
+        case("A CPS from the unspecified address: CPAs to all-nodes with Identifier 0.",
+             ["RFC3971-6.4.2-M1", "RFC3971-6.4.5-M4"], "valid",
+             packet(IPv6Address("::"), ar),
+             {"cpa": {"identifier": 0, "destination": "ff02::1",
+                      "components": len(cast.pki.path), "trustAnchorOption": name_hex}}),
+        case("A CPS with an unknown option (type 200): ignored, the CPS is answered.",
+             ["RFC3971-6.4.1-M3", "RFC3971-6.4.5-M2"], "valid",
+             packet(mn, ar, (P.append_bytes(UnknownOption(200, bytes(6)).encode()),)), answer),
+        case("A CPS carrying a Nonce option, which does not belong there: ignored.",
+             ["RFC3971-6.4.5-M3"], "valid",
+             packet(mn, ar, (P.append_bytes(bytes((14, 1)) + bytes(6)),)), answer),
+        case("A CPS whose option has Length 0 is malformed: no answer.",
+             ["RFC3971-6.4.1-M4", "RFC3971-6.4.5-M1"], "invalid",
+             packet(mn, ar, (P.set_octet(15, 1, 0),)), {}),
+        case("A CPS of 6 octets (shorter than 8): no answer.",
+             ["RFC3971-6.4.1-M5", "RFC3971-6.4.5-M1"], "invalid",
+             packet(mn, ar, (lambda icmp: icmp[:6],)), {}),
+    ]
 
 
 def ar_capacity_cases(cast: Cast) -> list[Case]:
@@ -821,7 +876,7 @@ class Prrtadv:
         body: list[NdOption] = [
             FmipLinkLayerAddressOption.for_address(LLA_SOURCE, bytes.fromhex("020000000001")),
             FmipLinkLayerAddressOption(LLA_AP_NO_PREFIX,
-                                       NEW_AP + bytes(P_pad(len(NEW_AP))))]
+                                       NEW_AP + bytes(lla_pad(len(NEW_AP))))]
         after = list(self.after)
         if self.reply_after_signature:
             after.insert(0, P.append_bytes(reply.encode()))
@@ -835,7 +890,7 @@ class Prrtadv:
         return P.ipv6_packet(src, self.dst, icmp)
 
 
-def P_pad(n: int) -> int:
+def lla_pad(n: int) -> int:
     """Zero octets after an LLA of ``n`` octets in an FMIPv6 LLA option (RFC 5568 §6.4.3)."""
     return (-(3 + n)) % 8
 
@@ -963,6 +1018,25 @@ def mn_cases(cast: Cast) -> list[Case]:
         [prime, *path, receive(t0 + 1, first.build(), "first answer", True, mn_key()),
          receive(t0 + 3, first.build(), "replayed answer", False, {"mnKeysUnchanged": True},
                  True)]))
+    router2 = cast.pki.issue_router("SEND Test Router 2", key_index=4)
+    router2_id = make_identity(router2.rsa_key, LINK_LOCAL, P.seeded("router2-cga"))
+    held2 = RouterCertificates([HeldPath(cast.pki.anchor.certificate,
+                                         (*[i.certificate for i in cast.pki.intermediates],
+                                          router2.certificate))])
+    path2 = [receive(t0 + 2, icmpv6_packet(cpa, router2_id.address, ALL_NODES),
+                     f"CPA of the second router, component {cpa.component}", None)
+             for cpa in held2.answer(build_cps(1, (cast.pki.trust_anchor(),)), 0)]
+    other = adv(signer_identity=router2_id, now=t0 + 3, key=bytes(range(0x50, 0x64)),
+                label="second-router")
+    cases.append(Case(
+        "A second certified router answers the same nonce after the first was accepted: one "
+        "answer per router (default) takes it, a single-answer reading does not.",
+        ["CL-09", "RFC5269-3.3-S1", "RFC3971-5.3.4.1-M1"], "acceptable",
+        [prime, *path, receive(t0 + 1, first.build(), "first router's answer", True, mn_key()),
+         *path2, receive(t0 + 3, other.build(), "second router's answer, same nonce", None,
+                         mn_key(bytes(range(0x50, 0x64)), peers=(router2_id.address,)),
+                         True)]))
+    cases += certificate_path_cases(cast, prime, adv, mn_key, t0)
     global_ar = IPv6Address("2001:db8:a::1")
     prime_global = prime_solicitation_step(t0, global_ar, nonce, 0x4321, 0, cast.hkepk)
     case("The RtSolPr went to the AR's global address; the PrRtAdv comes from its link-local "
@@ -977,6 +1051,85 @@ def mn_cases(cast: Cast) -> list[Case]:
     case("Key Lifetime 100 s: the MN stores the key with that lifetime, counted from receipt "
          "or from the RtSolPr (CL-20).", ["RFC5269-3.3-M7", "CL-20"], "valid",
          adv(lifetime=100), checks=mn_key(lifetime=(99, 100)))
+    return cases
+
+
+def path_cpas(anchor: x509.Certificate, path: Sequence[x509.Certificate],
+              router: SendIdentity, time: float, label: str,
+              mutate: Callable[[int, bytes], bytes] | None = None) -> list[Step]:
+    """Unsolicited CPAs carrying ``path`` (anchor side first), optionally mutated."""
+    held = RouterCertificates([HeldPath(anchor, tuple(path))])
+    cps = build_cps(1, (TrustAnchor.from_certificate(anchor),))
+    steps = []
+    for i, cpa in enumerate(held.answer(cps, 0)):
+        icmp = cpa.encode(router.address, ALL_NODES)
+        if mutate is not None:
+            icmp = P.with_checksum(mutate(i, icmp), router.address, ALL_NODES)
+        steps.append(receive(time, P.ipv6_packet(router.address, ALL_NODES, icmp),
+                             f"{label} component {cpa.component}", None))
+    return steps
+
+
+def certificate_path_cases(cast: Cast, prime: Step, adv: Callable[..., Prrtadv],
+                           mn_key: Callable[..., dict[str, Any]], t0: float) -> list[Case]:
+    """RFC 3971 §6.3, §6.4.6: which certification paths make a router's key certified."""
+    pki = cast.pki
+    anchor = pki.anchor.certificate
+    inter = [i.certificate for i in pki.intermediates]
+    cases: list[Case] = []
+
+    def routed(name: str, key_index: int, **kw: Any) -> tuple[SendIdentity, x509.Certificate]:
+        issued = pki.issue_router(name, key_index=key_index, **kw)
+        identity = make_identity(issued.rsa_key, LINK_LOCAL, P.seeded(f"router-{name}"))
+        return identity, issued.certificate
+
+    def path_case(comment: str, flags: list[str], result: str, router: SendIdentity,
+                  path: Sequence[x509.Certificate],
+                  mutate: Callable[[int, bytes], bytes] | None = None) -> None:
+        cpas = path_cpas(anchor, path, router, t0, "CPA", mutate)
+        the_adv = adv(signer_identity=router, key=bytes(range(0x90, 0xA4)),
+                      label=f"path-{len(cases)}")
+        cases.append(Case(comment, flags, result, [prime, *cpas, receive(
+            t0 + 1, the_adv.build(), "PrRtAdv signed by that router", subject_accept(result),
+            mn_key(bytes(range(0x90, 0xA4)), peers=(router.address,)), True)]))
+
+    good, good_cert = routed("Router B", 4)
+    path_case("A second router with a valid path (EKU id-kp-sendRouter, blocks inside the "
+              "issuer's): its key is certified.",
+              ["RFC3971-6.3-M1", "RFC3971-6.3-M2", "RFC3971-6.3.1-M1", "RFC3971-6.3.1-M2",
+               "RFC3971-6.3.1-M3", "RFC3971-6.3.1-M4", "RFC3971-6.3.1-M7", "RFC3971-6.3.1-M11",
+               "RFC3971-6.4.6-M5", "RFC3971-6.4.6-M2"], "valid", good, [*inter, good_cert])
+    path_case("The same path with unknown options and a Nonce option in the CPAs: ignored.",
+              ["RFC3971-6.4.6-M2", "RFC3971-6.4.6-M4", "RFC3971-6.4.2-M6"], "valid", good,
+              [*inter, good_cert],
+              lambda i, icmp: icmp + UnknownOption(200, bytes(6)).encode()
+              + bytes((14, 1)) + bytes(6))
+    path_case("One CPA of the path is malformed (an option of Length 0): the path is "
+              "incomplete and the key stays uncertified.",
+              ["RFC3971-6.4.6-M1", "RFC5269-3.3-M4"], "invalid", good, [*inter, good_cert],
+              lambda i, icmp: icmp if i else icmp + bytes((200, 0)) + bytes(6))
+    expired, expired_cert = routed(
+        "Router C", 5, not_after=testpki.NOT_BEFORE + (testpki.VALID_AT - testpki.NOT_BEFORE) / 2)
+    path_case("The router certificate expired before the PrRtAdv arrived.",
+              ["RFC3971-6.3.1-M6", "RFC5269-3.3-M4"], "invalid", expired,
+              [*inter, expired_cert])
+    broken = x509.load_der_x509_certificate(testpki.with_broken_signature(good_cert))
+    path_case("The router certificate's signature does not verify under its issuer's key.",
+              ["RFC3971-6.3.1-M4", "RFC3971-6.3.1-M6", "RFC5269-3.3-M4"], "invalid", good,
+              [*inter, broken])
+    wide, wide_cert = routed("Router D", 3, blocks=("2001:db9::/32",))
+    path_case("The router certificate's address blocks lie outside its issuer's "
+              "(empty intersection).",
+              ["RFC3971-6.3.1-M5", "RFC3971-6.3.1-M11", "RFC5269-3.3-M4"], "invalid", wide,
+              [*inter, wide_cert])
+    no_eku, no_eku_cert = routed("Router E", 3,
+                                 eku=(x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH,))
+    path_case("The router certificate is for TLS clients, not SEND routers (RFC 6494 EKU).",
+              ["RFC3971-6.3.1-M6", "RFC5269-3.3-M4", "RFC5269-3.2-M14"], "invalid", no_eku,
+              [*inter, no_eku_cert])
+    path_case("The path leaves out the intermediate certificate.",
+              ["RFC3971-6.3-M2", "RFC3971-6.3.1-M4", "RFC5269-3.3-M4"], "invalid", good,
+              [good_cert])
     return cases
 
 
@@ -1059,6 +1212,7 @@ def suites() -> dict[str, Suite]:
          "drift 1 %)", ar_timestamp_cases(cast)),
         ("ArMalformedTest", ar_default, "malformed encodings, one field at a time",
          ar_malformed_cases(cast)),
+        ("ArCpsTest", ar_default, "certification path solicitations", ar_cps_cases(cast)),
         ("ArCapacityTest", ar_config_json(cast.ar_config(limits=ArLimits(max_key_records=1))),
          "AR configured to hold one key record", ar_capacity_cases(cast)),
         ("ArAlgorithmTest", ar_config_json(cast.ar_config(supported_at=(1,))),

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from ipaddress import IPv6Address
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from rfc5269.constants import IPPROTO_ICMPV6
@@ -157,8 +158,9 @@ class SendParts:
         out: list[NdOption] = []
         if self.cga is not None:
             out.append(CgaOption(wire_parameters(self.cga)))
-        stamp = [TimestampOption(self.timestamp)] if self.timestamp is not None else []
-        nonce = [NonceOption(self.nonce)] if self.nonce is not None else []
+        stamp: list[NdOption] = [TimestampOption(self.timestamp)] \
+            if self.timestamp is not None else []
+        nonce: list[NdOption] = [NonceOption(self.nonce)] if self.nonce is not None else []
         out += (nonce + stamp) if self.nonce_first else (stamp + nonce)
         return tuple(out)
 
@@ -236,7 +238,7 @@ def fbu_packet(
     spi: int = 0,
     badf: bool = True,
     extra_options: tuple[MobilityOption, ...] = (),
-    home_address: IPv6Address | None | bool = True,
+    home_address: IPv6Address | bool = True,
     alternate_coa: IPv6Address | None = None,
     lifetime: int = 10,
     flags: dict[str, bool] | None = None,
@@ -263,7 +265,7 @@ def fbu_packet(
     alt = alternate_coa if alternate_coa is not None else (ncoa if from_par_link else None)
     if alt is not None:
         options = (AlternateCareOfAddress(alt), *options)
-    flag_values = {"a": True, "h": True, **(flags or {})}
+    flag_values: dict[str, Any] = {"a": True, "h": True, **(flags or {})}
     coa = {AuthenticatorCareOfAddress.NCOA: alt if alt is not None else src,
            AuthenticatorCareOfAddress.PCOA: pcoa,
            AuthenticatorCareOfAddress.PACKET_SOURCE: src}[coa_reading]

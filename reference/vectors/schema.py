@@ -119,6 +119,8 @@ SCHEMA: dict[str, Any] = {
                 "mnKey": {"type": "object", "required": ["key", "at", "peers", "owner"]},
                 "mnKeysUnchanged": {"const": True},
                 "cps": {"type": "object", "required": ["router"]},
+                "cpa": {"type": "object", "required": ["identifier", "destination",
+                                                       "components", "trustAnchorOption"]},
                 "rtsolpr": {"type": "object", "required": ["router", "newAccessPoint"]},
                 "fbu": {"type": "object", "required": ["key", "at", "par", "pcoa", "ncoa",
                                                        "fromParLink"]},
