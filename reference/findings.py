@@ -24,7 +24,7 @@ class Finding:
     """One disagreement between external software and the RFC wire format."""
 
     id: str
-    software: str  # "tshark" or "scapy"
+    software: str  # "tshark", "scapy" or "libtins"
     version: str  # the version the behaviour was observed (and is tested) with
     component: str  # dissector / class
     field: str  # message or option, and field
@@ -235,6 +235,16 @@ FINDINGS: tuple[Finding, ...] = (
         "octets)",
         "Length 2: link-layer address 0211223344556677 and six zero octets of padding",
         "limitation", _S + "test_inet6_link_layer_address_options_are_ethernet_only"),
+    Finding(
+        "LIBTINS-01", "libtins", "4.0-1", "ICMPv6 option parser (handover key options)",
+        "HandoverKeyReply.AT", "RFC 5269 §4.1, §4.2",
+        "The 4-bit AT field is read modulo 4: AT values 4-15 come out as 0-3, so an AT the "
+        "receiver does not know turns into one it does (AT 9 is read as 1).",
+        "1c110290a8c01099bff22e70b8fb38c590272a47b2f060f09f7694e0b498ea46b6b5e49377d259d82aefa7c9d309f96e71eaa737b56f4c07f633d8eb8debe066c9dac4d37698ec436689825b8dcc70fa692a9d542e2a5fc4134066bfffe28e9d8f28611526fbcc92f6273b219369fa0c75b796d00cf3feddf35a4b38c83c13c1accfdf85e5790000",
+        "vectors mn tcId 16 step 3",
+        "AT = value mod 4 (AT 9 -> 1)",
+        "AT = the four leftmost bits of the octet after Pad Length (0-15)",
+        "wire", "tests/vectors/test_vectors_libtins.py::test_libtins_reads_at_modulo_4"),
 )
 
 

@@ -16,7 +16,7 @@ from rfc5269.demo import run_demo
 
 def test_demo_exchange_handover_and_every_attack_rejected() -> None:
     run = run_demo(seed=0)
-    exchange, handover, attacks, timeout = run.steps
+    exchange, handover, _attacks, timeout = run.steps
     assert exchange.outcome["same_key"] is True
     assert exchange.outcome["mn_key_id"] == exchange.outcome["ar_key_id"]
     assert handover.outcome["forwarding_to"] == "2001:db8:b::1234"
