@@ -24,7 +24,7 @@ class Finding:
     """One disagreement between external software and the RFC wire format."""
 
     id: str
-    software: str  # "tshark", "scapy" or "libtins"
+    software: str  # "tshark", "scapy", "libtins" or "thc-ipv6"
     version: str  # the version the behaviour was observed (and is tested) with
     component: str  # dissector / class
     field: str  # message or option, and field
@@ -235,6 +235,17 @@ FINDINGS: tuple[Finding, ...] = (
         "octets)",
         "Length 2: link-layer address 0211223344556677 and six zero octets of padding",
         "limitation", _S + "test_inet6_link_layer_address_options_are_ethernet_only"),
+    Finding(
+        "THC-IPV6-01", "thc-ipv6", "3.8-1", "atk6-sendpees6 SEND NS flood",
+        "RSA Signature option, Digital Signature", "RFC 3971 §5.2; RFC 4861 §4.3",
+        "atk6-sendpees6's CGA verifies (RFC 3972 §5) and its Key Hash names the CGA key, but "
+        "its RSASSA-PKCS1-v1_5 signature covers none of the RFC 3971 §5.2 data layouts under "
+        "any checksum reading (CL-08); its NS also carries Code 190 and a non-zero Reserved "
+        "field in the RSA Signature option.",
+        "", "live capture in a network namespace (tests/send/test_thc_ipv6.py)",
+        "a signature the reference verifier rejects (signature-invalid)",
+        "signed data = CGA tag | addresses | ICMPv6 header | options before the signature",
+        "wire", "tests/send/test_thc_ipv6.py::test_thc_ipv6_cga_verifies_but_signature_does_not"),
     Finding(
         "LIBTINS-01", "libtins", "4.0-1", "ICMPv6 option parser (handover key options)",
         "HandoverKeyReply.AT", "RFC 5269 §4.1, §4.2",

@@ -58,7 +58,8 @@ def test_findings_are_complete() -> None:
 
     assert len({f.id for f in FINDINGS}) == len(FINDINGS)
     for f in FINDINGS:
-        assert f.software in ("tshark", "scapy", "libtins") and f.id.startswith(f.software.upper())
+        assert f.software in ("tshark", "scapy", "libtins", "thc-ipv6")
+        assert f.id.startswith(f.software.upper())
         assert f.severity in ("wire", "display", "limitation"), f.id
         for name in ("component", "field", "rfc", "summary", "their_reading", "our_reading"):
             assert getattr(f, name), f"{f.id}: {name} is empty"
