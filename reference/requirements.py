@@ -35,6 +35,7 @@ __all__ = [
     "Actor",
     "Keyword",
     "Level",
+    "Observability",
     "Requirement",
     "Status",
     "all_requirements",
@@ -89,6 +90,30 @@ _LETTERS: Final[Mapping[str, str]] = {
 }
 
 
+class Observability(enum.Enum):
+    """How a black box (packets in, packets out, the adapter's observation) sees a MUST.
+
+    Classified for every implemented MUST / MUST NOT (``observable`` in the
+    catalogue; the test-vector coverage is measured against it):
+
+    * ``wire`` — some input must be accepted and some must be refused because
+      of it (for a rule on what a node sends: the receiving node must refuse a
+      message that breaks it), so vectors show both sides;
+    * ``one-sided`` — visible on the wire, but the RFCs give no input that is
+      refused over it: what a sender puts in a field every receiver ignores,
+      what a receiver must ignore, a value or a moment of sending no receiver
+      is told to judge; vectors can only show the accepted side;
+    * ``internal`` — not visible in packets nor in what an adapter reports
+      (configuration, the order of work, state no answer depends on).
+
+    ``observable_why`` says why for the last two.
+    """
+
+    WIRE = "wire"
+    ONE_SIDED = "one-sided"
+    INTERNAL = "internal"
+
+
 def level_letter(keyword: str) -> str:
     """ID letter (M, S, Y) of an RFC 2119 keyword such as ``"MUST NOT"``."""
     return _LETTERS[keyword]
@@ -110,12 +135,19 @@ class Requirement:
     status: Status
     text: str  # paraphrase, never RFC prose
     why: str = ""  # reason, for deviates / out-of-scope
+    observable: Observability | None = None  # set for implemented MUSTs
+    observable_why: str = ""  # reason, for one-sided / internal
 
     def as_dict(self) -> dict[str, str | int]:
         """Plain values, e.g. for JSON or the documentation generators."""
-        return {"id": self.id, "rfc": self.rfc, "section": self.section,
-                "level": self.level.value, "actor": self.actor.value,
-                "status": self.status.value, "text": self.text, "why": self.why}
+        out: dict[str, str | int] = {
+            "id": self.id, "rfc": self.rfc, "section": self.section,
+            "level": self.level.value, "actor": self.actor.value,
+            "status": self.status.value, "text": self.text, "why": self.why}
+        if self.observable is not None:
+            out["observable"] = self.observable.value
+            out["observable_why"] = self.observable_why
+        return out
 
     @property
     def mandatory(self) -> bool:
@@ -140,6 +172,8 @@ def _parse(entry: Mapping[str, object]) -> Requirement:
         status=Status(str(entry["status"])),
         text=str(entry["text"]),
         why=str(entry.get("why", "")),
+        observable=Observability(str(entry["observable"])) if "observable" in entry else None,
+        observable_why=str(entry.get("observable_why", "")),
     )
 
 

@@ -317,6 +317,7 @@ def _replace(tree: ast.AST, target: ast.AST, new: ast.AST, parents: dict[int, as
 def enumerate_mutants(rel: str) -> list[Mutant]:
     """Every mutant of ``reference/<rel>``, in a stable order, with its key."""
     source = (ROOT / "reference" / rel).read_text()
+    SOURCES.setdefault(rel, source)
     tree = ast.parse(source)
     skip = _excluded_ids(tree)
     parents = _parents(tree)
@@ -339,9 +340,15 @@ def enumerate_mutants(rel: str) -> list[Mutant]:
     return out
 
 
+SOURCES: dict[str, str] = {}
+"""The source each module's mutants were enumerated from (a change mid-run is an error)."""
+
+
 def mutant_code(m: Mutant) -> Any:
     """The compiled code object of the module with mutant ``m`` applied."""
     path = ROOT / "reference" / m.module
+    if path.read_text() != SOURCES.get(m.module, path.read_text()):
+        raise SystemExit(f"reference/{m.module} changed during the run; run again")
     tree = ast.parse(path.read_text())
     parents = _parents(tree)
     node = list(ast.walk(tree))[m.index]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from rfc5269 import requirements as reqs
-from rfc5269.requirements import Level, Status
+from rfc5269.requirements import Level, Observability, Status
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec"
@@ -200,3 +200,28 @@ def test_as_dict_round_trips_the_fields() -> None:
     assert d["id"] == r.id and d["rfc"] == 5568 and d["section"] == "10"
     assert d["status"] == "out-of-scope" and d["why"] == r.why and r.why
     assert not r.mandatory or r.level in (Level.MUST, Level.MUST_NOT, Level.REQUIRED)
+
+
+def test_every_implemented_must_is_classified_by_observability() -> None:
+    """Each implemented MUST says how a black box sees it; non-wire ones say why."""
+    for r in reqs.all_requirements():
+        if r.mandatory and r.status is Status.IMPLEMENTED:
+            assert r.observable is not None, f"{r.id}: no `observable`"
+            if r.observable is Observability.WIRE:
+                assert r.observable_why == "", f"{r.id}: wire entries carry no reason"
+            else:
+                assert len(r.observable_why) > 20, f"{r.id}: {r.observable.value} needs a reason"
+        else:
+            assert r.observable is None and r.observable_why == "", (
+                f"{r.id}: only implemented MUSTs are classified")
+    d = reqs.get("RFC5269-3.2-M5").as_dict()
+    assert d["observable"] == "internal" and d["observable_why"]
+    assert reqs.get("RFC5269-3.2-M4").observable is Observability.WIRE
+    assert "observable" not in reqs.get("RFC5568-10-M4").as_dict()
+
+
+def test_observability_value_is_checked() -> None:
+    entry = {"id": "RFC5269-3.2-M4", "level": "MUST NOT", "actor": "AR",
+             "status": "implemented", "text": "x", "observable": "visible"}
+    with pytest.raises(ValueError):
+        reqs._parse(entry)

@@ -24,6 +24,7 @@ from gen.util import ROOT, esc, heading, list_table, rel
 ZOO_RESULTS = ROOT / "reference" / "data" / "zoo_results.json"
 FUZZ_RESULTS = ROOT / "reference" / "data" / "fuzz_campaign.json"
 MUTATION_RESULTS = ROOT / "reference" / "data" / "mutation_results.json"
+ZOO_CONFORMANCE = ROOT / "reference" / "data" / "zoo_conformance.json"
 SKIP = {".git", "docs", "node_modules", "build", "dist", ".venv"}
 
 
@@ -94,16 +95,34 @@ def generate() -> dict[str, str]:
                     "the table does not say which variants are caught. Run "
                     "``python -m tests.zoo.run --json reference/data/zoo_results.json`` "
                     "to record them.\n\n")
+        conformance = _zoo_conformance()
         rows = []
         for v in variants:
             r = results.get(v.name, {})
             caught = ("yes" if r.get("caught") else "**NO**") if r else "not run"
             check = esc(r.get("check") or "") if r else ""
             steps = esc(r.get("steps_to_first_failure") or "") if r else ""
-            rows.append([f"``{v.name}``", esc(v.role), _req_link(v.requirement), esc(v.fault),
-                         caught, check, steps])
-        out += list_table(["variant", "role", "breaks", "fault", "caught", "caught by",
-                           "steps to failure"], rows, widths=[18, 6, 14, 32, 8, 14, 8])
+            row = [f"``{v.name}``", esc(v.role), _req_link(v.requirement), esc(v.fault),
+                   caught, check, steps]
+            if conformance:
+                c = conformance["variants"].get(v.name)
+                if c is None:
+                    row.append("not run")
+                elif c.get("caught_by_trace_conformance"):
+                    row.append("yes")
+                else:
+                    row.append("no" + (f": {esc(c['why_not_caught'])}"
+                                       if c.get("why_not_caught") else ""))
+            rows.append(row)
+        header = ["variant", "role", "breaks", "fault", "caught", "caught by",
+                  "steps to failure"]
+        widths = [18, 6, 14, 32, 8, 14, 8]
+        if conformance:
+            header.append("caught by trace conformance")
+            widths = [16, 5, 12, 26, 7, 12, 7, 15]
+        out += list_table(header, rows, widths=widths)
+        if conformance:
+            out += _conformance_note(conformance)
     out += _mutation()
     out += _fuzzing()
     return {"bugzoo.inc": out}
@@ -180,6 +199,33 @@ def _mutation() -> str:
              for s in survivors],
             widths=[22, 14, 28, 12, 24])
     return out
+
+
+def _zoo_conformance() -> dict[str, Any] | None:
+    """The model-as-judge record (trace conformance) of the zoo, keyed by variant."""
+    if not ZOO_CONFORMANCE.is_file():
+        return None
+    doc = json.loads(ZOO_CONFORMANCE.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict):
+        return None
+    variants = {v["variant"]: v for v in doc.get("variants", [])
+                if isinstance(v, dict) and "variant" in v}
+    return {**doc, "variants": variants}
+
+
+def _conformance_note(doc: dict[str, Any]) -> str:
+    out = (f"The last column is read from ``{rel(ZOO_CONFORMANCE)}`` "
+           f"(``{doc.get('generated_by', '')}``): the model's step relation judges each "
+           "variant's trace on its scenario "
+           f"({esc(doc.get('checker', ''))}); {doc.get('caught', '?')} variants are caught "
+           f"that way, {doc.get('caught_by_machine', '?')} by the adversarial machine with the "
+           "model as its only judge.")
+    ref = doc.get("reference_under_machine") or {}
+    if ref.get("caught"):
+        out += (" With the model as the only judge, the adversarial machine also flags the "
+                f"**reference itself**: {esc(ref.get('disagreement', ''))}. This is a "
+                "disagreement between the model and the reference, recorded as found.")
+    return out + "\n\n"
 
 
 def _fuzzing() -> str:

@@ -61,8 +61,10 @@ def _octets(f: Any) -> tuple[bytes, str]:
         return bytes.fromhex(wire_hex), "the octets given to the software"
     name = getattr(f, "example", "")
     examples = optional_module("rfc5269.scapy_layers.examples")
-    if name and examples is not None and hasattr(examples, "example"):
-        return examples.example(name).wire, f"the whole corpus packet ``{name}``"
+    if name and examples is not None and hasattr(examples, "examples"):
+        known = {e.name: e for e in examples.examples()}
+        if name in known:
+            return known[name].wire, f"the whole corpus packet ``{name}``"
     return b"", ""
 
 
@@ -77,7 +79,7 @@ def render(f: Any) -> str:
     sev = getattr(f, "severity", "")
     out += f":Severity: {esc(SEVERITY.get(sev, sev))}\n"
     if getattr(f, "example", ""):
-        out += f":Corpus packet: ``{f.example}``\n"
+        out += f":Octets from: {esc(f.example)}\n"
     if getattr(f, "test", ""):
         out += f":Pinned by: {_test_link(f.test)}\n"
     out += "\n"
@@ -97,18 +99,24 @@ def generate() -> dict[str, str]:
     findings = list(getattr(module, "FINDINGS", ()))
     out = (
         "Each finding is one place where software that no one in this project wrote "
-        "(tshark's dissectors, scapy's layers) reads or builds the octets of RFC 5269 and "
-        "the RFCs it relies on differently from the RFC text as the reference's strict "
-        "codec reads it. Every entry is re-checked by the test it names, which fails when "
-        "the software's behaviour changes, so the list cannot silently go stale. The "
-        "entries come from :mod:`rfc5269.findings`.\n\n"
+        "(packet dissectors, packet libraries, attack tools) reads or builds the "
+        "octets of RFC 5269 and the RFCs it relies on differently from the RFC text "
+        "as the reference's strict codec reads it. Every entry is re-checked by the "
+        "test it names, which fails when the software's behaviour changes, so the "
+        "list cannot silently go stale. The entries come from "
+        ":mod:`rfc5269.findings`.\n\n"
     )
     if not findings:
         return {"findings.inc": out + "No finding is recorded yet.\n\n"}
     softwares = sorted({f.software for f in findings})
     checked = ", ".join(softwares)
-    out += (f"Software examined so far: {esc(checked)}. Other peers named in the design "
-            "(thc-ipv6, libtins) have no finding recorded in this checkout.\n\n")
+    named = ("tshark", "scapy", "thc-ipv6", "libtins")
+    missing = [n for n in named if n not in softwares]
+    out += f"Software with findings recorded: {esc(checked)}."
+    if missing:
+        out += (" Other peers named in the design (" + ", ".join(missing)
+                + ") have no finding recorded in this checkout.")
+    out += "\n\n"
     out += heading("Summary", "-")
     out += list_table(
         ["ID", "software", "field", "RFC text", "severity"],

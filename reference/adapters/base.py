@@ -121,23 +121,35 @@ class Observation:
     * ``keys`` — AR: its key records (valid or not yet purged); MN: its keys;
     * ``forwarding`` — PAR bindings whose forwarding is active at ``now``;
     * ``bounds`` — for each bounded store, ``(size, capacity)``; a size above
-      its capacity breaks RFC 5269 §5 (state depletion defence).
+      its capacity breaks RFC 5269 §5 (state depletion defence);
+    * ``decryptions`` — OPTIONAL: MN only, how many times the node has tried to
+      decrypt a Handover Key Reply's key with an HKEPK private key since it
+      was configured (RFC 5269 §3.3 puts SEND validation first). ``None``
+      means the adapter cannot tell, which is always allowed: checks that need
+      the count then report "not observable", never a pass. In JSON the field
+      is simply left out.
     """
 
     keys: tuple[KeyView, ...] = ()
     forwarding: tuple[BindingView, ...] = ()
     bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
+    decryptions: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"keys": [k.to_json() for k in self.keys],
-                "forwarding": [b.to_json() for b in self.forwarding],
-                "bounds": {k: list(v) for k, v in self.bounds.items()}}
+        out: dict[str, Any] = {"keys": [k.to_json() for k in self.keys],
+                               "forwarding": [b.to_json() for b in self.forwarding],
+                               "bounds": {k: list(v) for k, v in self.bounds.items()}}
+        if self.decryptions is not None:
+            out["decryptions"] = self.decryptions
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Observation:
+        count = data.get("decryptions")
         return cls(tuple(KeyView.from_json(k) for k in data.get("keys", ())),
                    tuple(BindingView.from_json(b) for b in data.get("forwarding", ())),
-                   {k: (int(v[0]), int(v[1])) for k, v in data.get("bounds", {}).items()})
+                   {k: (int(v[0]), int(v[1])) for k, v in data.get("bounds", {}).items()},
+                   None if count is None else int(count))
 
 
 class NodeUnderTest(ABC):

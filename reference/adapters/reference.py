@@ -95,4 +95,20 @@ class ReferenceNode(NodeUnderTest):
                         for r in node.keys.values())
         return Observation(mn_keys, (), {
             "nonce_store": (len(node.send.nonces), node.send.nonces.max_outstanding),
-        })
+        }, decryption_attempts(node))
+
+
+DECRYPTION_REQUIREMENT = "RFC5269-3.3-M7"
+"""The requirement a check implements when it decrypts a Handover Key Reply's key."""
+
+
+def decryption_attempts(node: MobileNode) -> int:
+    """How many key decryptions the MN's trace shows (the optional observation).
+
+    Read from the node's decision trace: every check the MN performed that
+    implements :data:`DECRYPTION_REQUIREMENT` (RFC 5269 §3.3, decrypt the key)
+    is one attempt, whether it passed or not, and whichever transition ran it.
+    """
+    return sum(1 for event in node.log
+               if event.actor == "MN" and event.node == node.name
+               for check in event.checks if DECRYPTION_REQUIREMENT in check.requirements)

@@ -6,23 +6,23 @@ JSON object on one line of its standard output (anything on standard error
 is left alone). Requests carry ``op`` and the operation's arguments; answers
 carry ``ok`` (true/false) and the result, or ``error`` (text).
 
-==================  ============================================  =========================
-request ``op``      arguments                                      answer (besides ``ok``)
-==================  ============================================  =========================
-``configure``       ``role`` ("AR"/"MN"), ``config`` (the test     ``addresses``: [text]
-                    group's configuration, see docs/vectors.md)
-``receive``         ``packet`` (hex IPv6 packet), ``now``          ``outcome``
-``fire_timer``      ``name``, ``subject``, ``now``                 ``outcome``
-``request_key``     ``router``, ``newAccessPoint`` (hex), ``now``  ``outcome``
-``start_handover``  ``par``, ``ncoa``, ``fromParLink``, ``now``    ``outcome``
-``prime_key``       ``owner``, ``peer``, ``key`` (hex), ``at``,    (nothing)
-                    ``lifetime``, ``now``
-``prime_solicitation`` ``router``, ``nonce``, ``identifier``,      (nothing)
-                    ``newAccessPoint``, ``requestedAt``,
-                    ``hkepkPrivateKey`` (PKCS#8 DER hex), ``now``
-``observe``         ``now``                                        ``observation``
-``quit``            —                                              (the program exits)
-==================  ============================================  =========================
+======================  ================================================  =========================
+request ``op``          arguments                                         answer (besides ``ok``)
+======================  ================================================  =========================
+``configure``           ``role`` ("AR"/"MN"), ``config`` (the test        ``addresses``: [text]
+                        group's configuration, see docs/vectors.md)
+``receive``             ``packet`` (hex IPv6 packet), ``now``             ``outcome``
+``fire_timer``          ``name``, ``subject``, ``now``                    ``outcome``
+``request_key``         ``router``, ``newAccessPoint`` (hex), ``now``     ``outcome``
+``start_handover``      ``par``, ``ncoa``, ``fromParLink``, ``now``       ``outcome``
+``prime_key``           ``owner``, ``peer``, ``key`` (hex), ``at``,       (nothing)
+                        ``lifetime``, ``now``
+``prime_solicitation``  ``router``, ``nonce``, ``identifier``,            (nothing)
+                        ``newAccessPoint``, ``requestedAt``,
+                        ``hkepkPrivateKey`` (PKCS#8 DER hex), ``now``
+``observe``             ``now``                                           ``observation``
+``quit``                —                                                 (the program exits)
+======================  ================================================  =========================
 
 ``outcome`` is :meth:`rfc5269.adapters.base.StepOutcome.to_json` (``sent``:
 hex packets, ``timers``: ``{at, name, subject}``, ``rejections``: text);

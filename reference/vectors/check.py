@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from ipaddress import IPv6Address
+from ipaddress import IPv6Address, IPv6Network
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +52,16 @@ from rfc5269.wire.mobility import (
     mh_data_for_authenticator,
 )
 from rfc5269.wire.ndopt import (
+    IP_NAR_ADDRESS,
+    IP_NAR_PREFIX,
     LLA_AP_NO_PREFIX,
+    LLA_NAR,
     LLA_NEW_ACCESS_POINT,
     CgaOption,
     FmipLinkLayerAddressOption,
     HandoverKeyReply,
     HandoverKeyRequest,
+    IpAddressPrefixOption,
     NonceOption,
     TimestampOption,
 )
@@ -79,7 +83,7 @@ class CaseResult:
     comment: str
     flags: tuple[str, ...]
     result: str
-    status: str  # "pass", "fail" or "unsupported"
+    status: str  # "pass", "fail", "unsupported" or "not-observable"
     problems: list[str] = field(default_factory=list)
     subject_accepted: bool | None = None
 
@@ -107,6 +111,7 @@ class StepContext:
     after: Observation
     history: list[dict[str, Any]]
     facts: dict[str, Any] = field(default_factory=dict)
+    unobservable: list[str] = field(default_factory=list)
 
     def sent_decoded(self) -> list[IPv6Packet]:
         out = []
@@ -149,14 +154,19 @@ def _perform(node: NodeUnderTest, step: dict[str, Any], now: float) -> StepOutco
     raise ValueError(f"unknown op {op!r}")
 
 
-def _fire_due(node: NodeUnderTest, timers: dict[tuple[str, str], TimerSet], now: float) -> None:
+def _fire_due(node: NodeUnderTest, timers: dict[tuple[str, str], TimerSet],
+              now: float) -> list[tuple[float, bytes]]:
+    """Fire the timers due by ``now``, in time order; what the node sent, with when."""
+    sent: list[tuple[float, bytes]] = []
     while True:
         due = sorted((t for t in timers.values() if t.at <= now), key=lambda t: t.at)
         if not due:
-            return
+            return sent
         timer = due[0]
         del timers[(timer.name, timer.subject)]
-        outcome = node.fire_timer(timer.name, timer.subject, max(timer.at, 0.0))
+        at = max(timer.at, 0.0)
+        outcome = node.fire_timer(timer.name, timer.subject, at)
+        sent += [(at, p) for p in outcome.sent]
         for t in outcome.timers:
             timers[(t.name, t.subject)] = t
 
@@ -177,19 +187,28 @@ def run_case(factory: AdapterFactory, suite: str, group: dict[str, Any],
         return result
     timers: dict[tuple[str, str], TimerSet] = {}
     history: list[dict[str, Any]] = []
+    unobserved: list[str] = []
     try:
         for index, step in enumerate(case["steps"]):
             now = float(step["time"])
-            _fire_due(node, timers, now)
-            before = node.observe(now)
-            outcome = _perform(node, step, now)
+            fired: list[tuple[float, bytes]] = []
+            if step["op"] == "wait":
+                # time passes: what the node sends from its timers is this step's outcome
+                before = node.observe(now)
+                fired = _fire_due(node, timers, now)
+                outcome = StepOutcome(tuple(p for _, p in fired))
+            else:
+                _fire_due(node, timers, now)
+                before = node.observe(now)
+                outcome = _perform(node, step, now)
             for t in outcome.timers:
                 timers[(t.name, t.subject)] = t
             after = node.observe(now)
             ctx = StepContext(group["role"], group["config"], interp, step, now, outcome,
-                              before, after, history)
+                              before, after, history, {"sentAt": fired})
             accepted = _accepted(ctx)
             problems = _judge(ctx, accepted)
+            unobserved += [f"step {index}: {u}" for u in ctx.unobservable]
             if step.get("subject"):
                 result.subject_accepted = accepted
             result.problems += [f"step {index} ({step.get('label') or step['op']}): {p}"
@@ -206,6 +225,10 @@ def run_case(factory: AdapterFactory, suite: str, group: dict[str, Any],
             close()
     if result.problems:
         result.status = "fail"
+    elif unobserved:
+        # Every judged part passed, but a check could not see what it needs:
+        # never a pass (the adapter's observation lacks an optional field).
+        result.status, result.problems = "not-observable", unobserved
     return result
 
 
@@ -235,6 +258,8 @@ def _accepted(ctx: StepContext) -> bool:
     op = ctx.step["op"]
     if op.startswith("prime_"):
         return True
+    if op == "wait":
+        return bool(ctx.outcome.sent)
     if op == "request_key":
         return any(isinstance(p.payload, RtSolPr) for p in ctx.sent_decoded())
     if op == "start_handover":
@@ -299,6 +324,7 @@ def _check_reply(ctx: StepContext, p: dict[str, Any], accepted: bool) -> list[st
         return [*problems, "the Handover Key Reply is not among the signed options"]
     if reply.algorithm_type not in p["at"]:
         problems.append(f"AT {reply.algorithm_type} not in {p['at']}")
+    problems += _sent_zero_fields_prrtadv(icmp)
     low, high = p["lifetime"]
     if not low <= reply.key_lifetime <= high:
         problems.append(f"Key Lifetime {reply.key_lifetime} outside [{low}, {high}]")
@@ -429,6 +455,102 @@ def _check_mn_keys_unchanged(ctx: StepContext, p: Any, accepted: bool) -> list[s
     return []
 
 
+def _check_no_decryption(ctx: StepContext, p: Any, accepted: bool) -> list[str]:
+    """RFC 5269 §3.3: no key decryption was attempted while handling this input.
+
+    Used on PrRtAdvs whose SEND validation fails: the MN must validate before
+    it uses the Handover Key Reply, so decrypting first (a decryption oracle
+    for whoever sends PrRtAdvs, RFC 5269 §5) breaks RFC 5269-3.3-M1 although
+    the final verdict is the same. Judged from the adapter's optional
+    ``decryptions`` count; without it the case is "not observable".
+    """
+    before, after = ctx.before.decryptions, ctx.after.decryptions
+    if before is None or after is None:
+        ctx.unobservable.append("noDecryption: the adapter reports no decryption count")
+        return []
+    if after != before:
+        return [f"{after - before} key decryption(s) attempted on a PrRtAdv that fails "
+                f"SEND validation"]
+    return []
+
+
+def _check_neighbour_info(ctx: StepContext, p: dict[str, Any], accepted: bool) -> list[str]:
+    """RFC 5568 §6.1.2, §6.4.1: a PrRtAdv of Code 0 or 1 describes the new router.
+
+    Applies to every PrRtAdv sent with Code 0 or 1: it carries the NAR's LLA
+    option, its IP Address option and its prefix option (which may be left out
+    when the prefix equals the address's), with the IP Address/Prefix options'
+    Reserved field and the prefix bits beyond Prefix Length zero.
+    """
+    problems = []
+    for packet in ctx.sent_decoded():
+        message = packet.payload
+        if not isinstance(message, PrRtAdv) or message.code not in (0, 1):
+            continue
+        if not any(isinstance(o, FmipLinkLayerAddressOption) and o.option_code == LLA_NAR
+                   and o.link_layer_address.hex().startswith(p["narLinkLayerAddress"])
+                   for o in message.options):
+            problems.append("no New Router LLA option with the NAR's address")
+        ips = [o for o in message.options if isinstance(o, IpAddressPrefixOption)]
+        if not any(o.option_code == IP_NAR_ADDRESS and str(o.address) == p["narAddress"]
+                   for o in ips):
+            problems.append("no New Router IP Address option with the NAR's address")
+        prefix = IPv6Network(p["narPrefix"])
+        if prefix != IPv6Network(f"{p['narAddress']}/{prefix.prefixlen}", strict=False) or \
+                prefix.prefixlen == 128:
+            if not any(o.option_code == IP_NAR_PREFIX and o.prefix_length == prefix.prefixlen
+                       and IPv6Network(f"{o.address}/{o.prefix_length}", strict=False)
+                       == prefix for o in ips):
+                problems.append("no New Router prefix option with the NAR's prefix")
+        for raw in _raw_options(bytes(getattr(message, "raw", b"")), 8):
+            if raw[0] != 17 or len(raw) != 24:
+                continue
+            if any(raw[4:8]):
+                problems.append("IP Address/Prefix option Reserved field not zero")
+            length = raw[3]
+            bits = int.from_bytes(raw[8:24], "big")
+            if length < 128 and bits & ((1 << (128 - length)) - 1):
+                problems.append("prefix bits beyond Prefix Length not zero")
+    return problems
+
+
+def _check_no_forwarding(ctx: StepContext, p: Any, accepted: bool) -> list[str]:
+    """RFC 3775 §6.1.7: a binding whose lifetime ran out forwards no more."""
+    if ctx.after.forwarding:
+        return [f"forwarding still active for {[str(b.pcoa) for b in ctx.after.forwarding]}"]
+    return []
+
+
+def _check_backoff(ctx: StepContext, p: dict[str, Any], accepted: bool) -> list[str]:
+    """RFC 5568 §6.1.1, RFC 3971 §6.4.6: retransmissions with a doubling timeout.
+
+    Judges the ``message`` packets the node sent from its timers during a
+    ``wait`` step (the tester runs the clock, so it knows when each was sent):
+    their number lies in ``[atLeast, atMost]`` and each gap is at least twice
+    the one before it; ``since``, when given, is the time of the first
+    transmission (the gap to the first retransmission counts too).
+    """
+    kind = {"RtSolPr": RtSolPr, "CPS": CertificationPathSolicitation}[p["message"]]
+    times = []
+    for at, raw in ctx.facts.get("sentAt", []):
+        try:
+            packet = IPv6Packet.decode(raw, badf_length=ctx.interp.badf_length)
+        except Rfc5269Error:
+            continue
+        if isinstance(packet.payload, kind):
+            times.append(at)
+    problems = []
+    if not p["atLeast"] <= len(times) <= p["atMost"]:
+        problems.append(f"{len(times)} {p['message']} retransmissions, expected "
+                        f"{p['atLeast']}..{p['atMost']}")
+    sent = [float(p["since"]), *times] if "since" in p else times
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    for earlier, later in zip(gaps, gaps[1:], strict=False):
+        if later < 2 * earlier - 1e-9:
+            problems.append(f"{p['message']} timeout did not double ({earlier} s, then {later} s)")
+    return problems
+
+
 def _check_cps(ctx: StepContext, p: dict[str, Any], accepted: bool) -> list[str]:
     """RFC 5269 §3.3, RFC 3971 §6.4.1: a CPS for the router's path."""
     for packet in ctx.sent_decoded():
@@ -459,6 +581,9 @@ def _check_rtsolpr(ctx: StepContext, p: dict[str, Any], accepted: bool) -> list[
     assert isinstance(message, RtSolPr)
     problems = []
     address, cga_public = _mn_cga(ctx)
+    # sent from a timer during a wait step: judged against the time it was sent
+    sent_at = next((at for at, raw in ctx.facts.get("sentAt", []) if raw == packet.raw),
+                   ctx.now)
     src, dst = packet.header.src, packet.header.dst
     if src != address:
         problems.append(f"RtSolPr source {src} is not the MN's CGA")
@@ -478,7 +603,7 @@ def _check_rtsolpr(ctx: StepContext, p: dict[str, Any], accepted: bool) -> list[
     if signed.first(CgaOption) is None:
         problems.append("no CGA option")
     ts = signed.first(TimestampOption)
-    if ts is None or abs(ts.timestamp / 65536 - ctx.now) > 1.0:
+    if ts is None or abs(ts.timestamp / 65536 - sent_at) > 1.0:
         problems.append("Timestamp missing or more than 1 s from the sending time")
     nonce = signed.first(NonceOption)
     if nonce is None or len(nonce.nonce) < 6:
@@ -500,9 +625,33 @@ def _check_rtsolpr(ctx: StepContext, p: dict[str, Any], accepted: bool) -> list[
         problems.append("Handover Key Request Reserved bits or padding not zero")
     if not any(isinstance(o, FmipLinkLayerAddressOption) and
                o.option_code == LLA_NEW_ACCESS_POINT and
-               o.link_layer_address.hex().startswith(p["newAccessPoint"])
+               o.link_layer_address.hex().startswith(p.get("newAccessPoint", ""))
                for o in message.options):
         problems.append("no New Access Point LLA option with the new AP")
+    return problems
+
+
+def _raw_options(icmp: bytes, start: int) -> list[bytes]:
+    """The options of an ICMPv6 message as sent, from octet ``start`` (ND TLVs)."""
+    out, at = [], start
+    while at + 2 <= len(icmp) and icmp[at + 1]:
+        out.append(icmp[at:at + icmp[at + 1] * 8])
+        at += icmp[at + 1] * 8
+    return out
+
+
+def _sent_zero_fields_prrtadv(icmp: bytes) -> list[str]:
+    """RFC 5568 §6.1.2 and RFC 5269 §4.2: Reserved fields and padding sent as zero."""
+    problems = []
+    if len(icmp) > 5 and icmp[5] != 0:
+        problems.append("PrRtAdv Reserved octet not zero (RFC5568-6.1.2-M2)")
+    for option in _raw_options(icmp, 8):
+        if option[0] == 28 and len(option) >= 6:  # Handover Key Reply
+            if option[3] & 0x0F:
+                problems.append("Handover Key Reply Reserved bits not zero (RFC5269-4.2-M3)")
+            pad = option[2]
+            if pad and any(option[len(option) - pad:]):
+                problems.append("Handover Key Reply padding not zero (RFC5269-4.2-M2)")
     return problems
 
 
@@ -580,6 +729,12 @@ def _check_cpa(ctx: StepContext, p: dict[str, Any], accepted: bool) -> list[str]
             problems.append(f"CPA sent to {packet.header.dst}, expected {p['destination']}")
         if bytes(cpa.raw)[10:12] != b"\x00\x00":
             problems.append("CPA Reserved field not zero")
+        for option in _raw_options(bytes(cpa.raw), 12):
+            if option[0] == 16 and len(option) >= 4 and option[3] != 0:
+                problems.append("Certificate option Reserved field not zero (RFC3971-6.4.4-M1)")
+            if option[0] == 15 and len(option) >= 4 and option[3] and \
+                    any(option[len(option) - option[3]:]):
+                problems.append("Trust Anchor option padding not zero (RFC3971-6.4.3-M1)")
         if cpa.all_components != p["components"]:
             problems.append(f"All Components {cpa.all_components}, path has {p['components']}")
         components.add(cpa.component)
@@ -603,6 +758,10 @@ CHECKS: dict[str, Check] = {
     "mnKey": _check_mn_key,
     "mnKeysUnchanged": _check_mn_keys_unchanged,
     "cps": _check_cps,
+    "noDecryption": _check_no_decryption,
+    "noForwarding": _check_no_forwarding,
+    "neighbourInfo": _check_neighbour_info,
+    "backoff": _check_backoff,
     "rtsolpr": _check_rtsolpr,
     "fbu": _check_fbu,
     "cpa": _check_cpa,
@@ -640,14 +799,15 @@ def check_corpus(directory: str | Path, factory: AdapterFactory,
     return results
 
 
-def requirement_table(results: Iterable[CaseResult]) -> list[tuple[str, int, int, int]]:
-    """(flag, passed, failed, unsupported) per requirement or clarification flag."""
+def requirement_table(results: Iterable[CaseResult]
+                      ) -> list[tuple[str, int, int, int, int]]:
+    """(flag, passed, failed, unsupported, not observable) per requirement or clarification."""
     table: dict[str, list[int]] = {}
     for r in results:
         for flag in r.flags:
-            row = table.setdefault(flag, [0, 0, 0])
-            row[{"pass": 0, "fail": 1, "unsupported": 2}[r.status]] += 1
-    return [(flag, row[0], row[1], row[2])
+            row = table.setdefault(flag, [0, 0, 0, 0])
+            row[{"pass": 0, "fail": 1, "unsupported": 2, "not-observable": 3}[r.status]] += 1
+    return [(flag, row[0], row[1], row[2], row[3])
             for flag, row in sorted(table.items(), key=lambda kv: _flag_key(kv[0]))]
 
 

@@ -71,15 +71,17 @@ def _role_of(spec: str) -> str | None:
 
 def format_table(results: list[CaseResult]) -> str:
     """The per-requirement pass/fail table (flags as rows)."""
-    lines = [f"{'requirement / clarification':32} {'pass':>5} {'fail':>5} {'unsup':>5}  verdict"]
-    for flag, passed, failed, unsupported in requirement_table(results):
+    lines = [f"{'requirement / clarification':32} {'pass':>5} {'fail':>5} {'unsup':>5} "
+             f"{'n/obs':>5}  verdict"]
+    for flag, passed, failed, unsupported, unseen in requirement_table(results):
         verdict = "FAIL" if failed else ("not run" if not passed else "pass")
-        lines.append(f"{flag:32} {passed:>5} {failed:>5} {unsupported:>5}  {verdict}")
+        lines.append(f"{flag:32} {passed:>5} {failed:>5} {unsupported:>5} {unseen:>5}  {verdict}")
     total = len(results)
     ok = sum(r.passed for r in results)
     unsup = sum(r.status == "unsupported" for r in results)
-    lines.append(f"{total} cases: {ok} passed, {total - ok - unsup} failed, "
-                 f"{unsup} unsupported by the adapter")
+    unseen_n = sum(r.status == "not-observable" for r in results)
+    lines.append(f"{total} cases: {ok} passed, {total - ok - unsup - unseen_n} failed, "
+                 f"{unsup} unsupported by the adapter, {unseen_n} not observable through it")
     return "\n".join(lines)
 
 
@@ -104,8 +106,9 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps({
             "impl": args.impl, "cases": [r.to_json() for r in results],
-            "requirements": [{"flag": f, "pass": p, "fail": x, "unsupported": u}
-                             for f, p, x, u in requirement_table(results)]},
+            "requirements": [{"flag": f, "pass": p, "fail": x, "unsupported": u,
+                              "notObservable": n}
+                             for f, p, x, u, n in requirement_table(results)]},
             indent=2) + "\n", encoding="utf-8")
     return 1 if failures else 0
 

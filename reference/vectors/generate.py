@@ -28,7 +28,7 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from rfc5269.constants import TIMESTAMP_DELTA, TIMESTAMP_DRIFT, TIMESTAMP_FUZZ
 from rfc5269.interpretations import (
     DEFAULT,
@@ -52,6 +52,7 @@ from rfc5269.send.pkix import TrustAnchor
 from rfc5269.send.sender import SendIdentity
 from rfc5269.send.timestamps import TICKS_PER_SECOND, known_peer_ok, to_ticks
 from rfc5269.vectors import packets as P  # noqa: N812 - short, used on every line
+from rfc5269.vectors import twins
 from rfc5269.vectors.nodes import ar_config_json, mn_config_json, private_key_der
 from rfc5269.wire.fmip import PrRtAdv, RtSolPr
 from rfc5269.wire.mobility import MhPadN, UnknownMobilityOption
@@ -299,16 +300,21 @@ def ar_rtsolpr_cases(cast: Cast) -> list[Case]:
 
     def one(comment: str, flags: list[str], result: str, r: Rtsolpr,
             at: Sequence[int] = (0,), lifetime: Sequence[int] = full,
-            pre: Sequence[Step] = ()) -> None:
-        check = _reply_check(cast, r, at, lifetime, keyRecord=True)
+            pre: Sequence[Step] = (), extra: dict[str, Any] | None = None) -> None:
+        check = {**_reply_check(cast, r, at, lifetime, keyRecord=True), **(extra or {})}
         cases.append(Case(comment, flags, result, [*pre, receive(
             float(r.now), r.build(), "RtSolPr with Handover Key Request",
             subject_accept(result), check, True)]))
 
     # -- positive cases
     one("A correctly signed RtSolPr with a Handover Key Request gets a PrRtAdv with the key "
-        "encrypted under the HKEPK, the nonce copied, signed by the AR.", provision, "valid",
-        req())
+        "encrypted under the HKEPK, the nonce copied, signed by the AR; the new access point "
+        "is a known neighbour, so the PrRtAdv (Code 0) describes its router.",
+        [*provision, "RFC5568-6.1.2-M4", "RFC5568-6.1.2-M5", "RFC5568-6.1.2-M6",
+         "RFC5568-6.4.1-M1", "RFC5568-6.4.1-M2"], "valid", req(),
+        extra={"neighbourInfo": {"narLinkLayerAddress": NAR.nar_lla.hex(),
+                                 "narAddress": str(NAR.nar_address),
+                                 "narPrefix": str(NAR.nar_prefix)}})
     one("The MN asks for AT 1 (HMAC-SHA256-128); the AR supports it and answers with it.",
         ["RFC5269-3.2-S2", "RFC5269-3.2-M12", "RFC5269-3.6-M1", "CL-03"], "valid", req(at=1),
         at=(1,))
@@ -496,6 +502,18 @@ def ar_timestamp_cases(cast: Cast) -> list[Case]:
         [*pre, receive(t0 + 1.5, replay, "the same RtSolPr replayed", None,
                        _reply_check(cast, first, (0,), [HK_LIFETIME - 2, HK_LIFETIME],
                                     sameKeyAsStep=0), True)]))
+    forged = Rtsolpr(cast.mn, ar, t0 + 200, nonce=b"\x66" * 6, hkepk_der=hk,
+                     signer=cast.attacker.private_key)
+    soon = Rtsolpr(cast.mn, ar, t0 + 10, nonce=b"\x77" * 6, hkepk_der=hk)
+    cases.append(Case(
+        "A forged RtSolPr (wrong signer) stamped 200 s ahead must not move TSlast: a valid "
+        "RtSolPr stamped 10 s after the first is still accepted.",
+        ["RFC3971-5.3.4.2-M3", "RFC3971-5.3.4.2-M1", "RFC5269-3.2-M3"], "valid",
+        [*pre, receive(t0 + 5, forged.build(), "forged RtSolPr stamped +200 s", False,
+                       {"keysUnchanged": True}),
+         receive(t0 + 10, soon.build(), "valid RtSolPr stamped +10 s", True,
+                 _reply_check(cast, soon, (0,), [HK_LIFETIME - 10, HK_LIFETIME],
+                              sameKeyAsStep=0), True)]))
     newer = Rtsolpr(cast.mn, ar, t0 + 30, nonce=b"\x55" * 6, hkepk_der=hk)
     cases.append(Case(
         "Replay of an older RtSolPr after a newer one was accepted: its timestamp is stale "
@@ -692,8 +710,20 @@ def par_cases(cast: Cast) -> list[Case]:
     fbu_case("FBU Reserved bits set: ignored on receipt.", ["RFC3775-6.1.7-M6"], "valid",
              P.fbu_packet(KEY0, 0, par, pcoa, NCOA, 7,
                           covered=(lambda mh: mh[:9] + bytes([mh[9] | 0x01]) + mh[10:],)))
+    fbu_case("Mobility Header Reserved octet not zero: ignored on receipt.",
+             ["RFC3775-6.1.1-M3"], "valid",
+             P.fbu_packet(KEY0, 0, par, pcoa, NCOA, 7,
+                          covered=(lambda mh: mh[:3] + b"\x5a" + mh[4:],)))
     # negatives
     reject = ["RFC5269-3.5-M2", "RFC5568-6.2.2-M10", "RFC3775-9.5.1-M18", "RFC5568-10-M1"]
+    fbu_case("Home Address option with Option Length 15 (it must be 16).",
+             ["RFC3775-6.3-M1", "RFC3775-9.5.1-M18"], "invalid",
+             _home_address_length(P.fbu_packet(KEY0, 0, par, pcoa, NCOA, 7), 15),
+             fback_status=None)
+    fbu_case("Two Home Address options (both the PCoA) in the Destination Options header.",
+             ["RFC3775-6.3-M5", "RFC3775-9.5.1-M18"], "invalid",
+             _two_home_addresses(P.fbu_packet(KEY0, 0, par, pcoa, NCOA, 7)),
+             fback_status=None)
     fbu_case("No BADF option.", ["RFC5568-6.2.2-M10", "RFC5568-6.4.5-M1", "RFC5568-6.2.2-M6",
                                  "RFC3775-9.5.1-M18"], "invalid",
              P.fbu_packet(KEY0, 0, par, pcoa, NCOA, 7, badf=False), fback_status=None)
@@ -791,6 +821,11 @@ def par_cases(cast: Cast) -> list[Case]:
              fback_status=None)
     timeout = [prime, receive(t0 + 1, first, "FBU seq 10", True, binding)]
     cases.append(Case(
+        "The binding's lifetime (10 s) runs out: forwarding ends.",
+        ["RFC3775-6.1.7-M7"], "valid",
+        [*timeout, Step("wait", t0 + 12, {}, None, {"noForwarding": True}, True,
+                        "time passes beyond the FBU's lifetime")]))
+    cases.append(Case(
         "After forwarding timed out (10 s), a new FBU under the same, unexpired key: the PAR "
         "discards the key at the timeout (MUST) or keeps it (SHOULD NOT delete): either.",
         ["CL-11", "RFC5269-3.6-M4", "RFC5269-3.6-S2"], "acceptable",
@@ -799,6 +834,38 @@ def par_cases(cast: Cast) -> list[Case]:
                            {"binding": {"pcoa": str(pcoa), "ncoa": str(NCOA2),
                                         "sequence": 11}}, True)]))
     return cases
+
+
+def _home_address_option_at(packet: bytes) -> int:
+    """Offset of the Home Address option in ``packet``'s Destination Options header."""
+    assert packet[6] == 60
+    at, end = 42, 40 + (packet[41] + 1) * 8
+    while at < end:
+        if packet[at] == 201:
+            return at
+        at += 1 if packet[at] == 0 else 2 + packet[at + 1]
+    raise ValueError("no Home Address option")
+
+
+def _home_address_length(packet: bytes, length: int) -> bytes:
+    """``packet`` with the Home Address option's Option Length set to ``length``."""
+    at = _home_address_option_at(packet)
+    return packet[:at + 1] + bytes([length]) + packet[at + 2:]
+
+
+def _two_home_addresses(packet: bytes) -> bytes:
+    """``packet`` whose Destination Options header holds the Home Address option twice.
+
+    Both options sit at 8n+6 (RFC 3775 §6.3) with PadN between them; the
+    address is the same, so the Mobility Header checksum still holds.
+    """
+    at = _home_address_option_at(packet)
+    hao = packet[at:at + 18]
+    end = 40 + (packet[41] + 1) * 8
+    header = bytes([packet[40], 5, 1, 2, 0, 0]) + hao + bytes([1, 4, 0, 0, 0, 0]) + hao
+    rest = packet[end:]
+    payload_length = len(header) + len(rest)
+    return packet[:4] + payload_length.to_bytes(2, "big") + packet[6:40] + header + rest
 
 
 def _badf_span(mh: bytes) -> tuple[int, int]:
@@ -868,9 +935,10 @@ class Prrtadv:
     before: Sequence[P.Mutation] = ()
     after: Sequence[P.Mutation] = ()
     send_changes: dict[str, Any] = field(default_factory=dict)
+    src: IPv6Address | None = None
 
     def build(self) -> bytes:
-        src = self.signer_identity.address
+        src = self.src or self.signer_identity.address
         reply = HandoverKeyReply(self.at, self.lifetime,
                                  P.encrypted_key(self.key, self.hkepk, self.label))
         body: list[NdOption] = [
@@ -952,6 +1020,9 @@ def mn_cases(cast: Cast) -> list[Case]:
          adv(at=1, key=KEY1), checks=mn_key(KEY1, 1))
     case("An unknown option among the signed options is ignored.", ["RFC5568-6.1.2-M7"],
          "valid", adv(before=(P.append_bytes(UnknownOption(200, bytes(6)).encode()),)))
+    nar_option = bytes((17, 3, 3, 128)) + bytes.fromhex("a5a5a5a5") + NAR.nar_address.packed
+    case("A New Router IP Address option whose Reserved field is not zero: ignored.",
+         ["RFC5568-6.4.1-M3"], "valid", adv(before=(P.append_bytes(nar_option),)))
     case("The Handover Key Reply's Reserved bits and padding are not zero: ignored.",
          ["RFC5269-4.2-M4", "RFC5269-4.2-M2"], "valid",
          adv(before=(P.set_octet(HK_REPLY, 3, 0x0F), P.set_last_octet(HK_REPLY, 0x77))))
@@ -966,23 +1037,43 @@ def mn_cases(cast: Cast) -> list[Case]:
          "RFC3971-6.4.6-M7", "RFC3971-6.4.6-M5"], "valid",
         [prime, receive(t0 + 1, adv().build(), "PrRtAdv before the path", None,
                         {"cps": {"router": str(ar)}}), *later_path]))
+    cases.append(Case(
+        "The PrRtAdv arrives before the router's path and no CPA follows: the MN must not "
+        "take the key; it asks for the path with a CPS.",
+        ["RFC5269-3.3-M3", "RFC5269-3.3-M2", "RFC3971-6.4.6-M7"], "invalid",
+        [prime, receive(t0 + 1, adv().build(), "PrRtAdv before the path", False,
+                        {"cps": {"router": str(ar)}, "mnKeysUnchanged": True}, True)]))
     reject = ["RFC5269-3.3-M1", "RFC3971-5.2.2-M10"]
-    case("Unsigned PrRtAdv.", [*reject, "RFC3971-5.2.2-M1", "RFC5269-3.2-M14"], "invalid",
-         adv(signed=False))
-    case("Signature bit flipped.", [*reject, "RFC3971-5.2.2-M8"], "invalid",
-         adv(after=(P.set_octet(RSA_SIG, 40, lambda v: v ^ 0x02),)))
-    case("The Handover Key Reply is placed after the RSA Signature option (unsigned).",
-         [*reject, "RFC3971-5.2.2-M4"], "invalid", adv(reply_after_signature=True))
+    # RFC 5269 §3.3: SEND validation comes before the key is touched. Where the
+    # adapter reports its optional decryption count, a PrRtAdv failing
+    # validation must leave it unchanged (no decryption oracle, §5).
+    unverified = {**mn_key(), "noDecryption": True}
+    case("Unsigned PrRtAdv (no key decryption may be attempted).",
+         [*reject, "RFC3971-5.2.2-M1", "RFC5269-3.2-M14"], "invalid",
+         adv(signed=False), checks=unverified)
+    case("Signature bit flipped (no key decryption may be attempted).",
+         [*reject, "RFC3971-5.2.2-M8"], "invalid",
+         adv(after=(P.set_octet(RSA_SIG, 40, lambda v: v ^ 0x02),)), checks=unverified)
+    case("The Handover Key Reply is placed after the RSA Signature option (unsigned; no key "
+         "decryption may be attempted).",
+         [*reject, "RFC3971-5.2.2-M4"], "invalid", adv(reply_after_signature=True),
+         checks=unverified)
     case("The nonce matches no outstanding RtSolPr.",
          ["RFC5269-3.3-M6", "RFC3971-5.3.4.1-M2", "RFC3971-5.3.4.1-M1"], "invalid",
          adv(nonce=bytes.fromhex("ffeeddccbbaa9988776655443322")))
     case("No Nonce option: an unsolicited PrRtAdv cannot carry a key for this MN.",
          ["RFC5269-3.3-M6", "RFC3971-5.3.4-S1"], "invalid", adv(nonce=None))
     case("No Timestamp option.", [*reject, "RFC3971-5.3.4-M2"], "invalid",
-         adv(send_changes={"timestamp": None}))
+         adv(send_changes={"timestamp": None}), checks=unverified)
+    case("The PrRtAdv comes from another link-local address than the CGA its CGA option "
+         "describes (signed over that source).",
+         [*reject, "RFC3971-5.1.1-M10", "RFC3971-5.1.2-M3"], "invalid",
+         adv(src=IPv6Address("fe80::99")), checks=unverified)
     rogue = adv(signer_identity=cast.rogue_router)
-    case("Signed by a router CGA that no trust anchor certifies (CGA valid, no path).",
-         ["RFC5269-3.3-M4", "RFC5269-3.3-M2", "RFC3971-5.2.2-M9", "CL-01"], "invalid", rogue)
+    case("Signed by a router CGA that no trust anchor certifies (CGA valid, no path; no key "
+         "decryption may be attempted).",
+         ["RFC5269-3.3-M4", "RFC5269-3.3-M2", "RFC5269-3.3-M1", "RFC3971-5.2.2-M9", "CL-01"],
+         "invalid", rogue, checks=unverified)
     rogue_pki = testpki.make_pki(1, anchor_name="Rogue Anchor", fqdn="rogue.example")
     rogue_id = make_identity(rogue_pki.router.rsa_key, LINK_LOCAL, P.seeded("rogue-pki-router"))
     case("Signed by a router whose path ends at an anchor the MN does not trust.",
@@ -1048,6 +1139,24 @@ def mn_cases(cast: Cast) -> list[Case]:
          ["CL-12", "RFC5269-3.3-M5", "RFC5269-3.3-M6"], "acceptable", adv(),
          pre=[prime, prime_solicitation_step(t0 + 0.5, ar, nonce2, 0x5555, 0, cast.hkepk2),
               *path])
+    refreshed = adv(lifetime=100)
+    cases.append(Case(
+        "Key Lifetime 100 s: the MN asks the AR again (a new RtSolPr) before the key runs out.",
+        ["RFC5269-3.3-M10"], "valid",
+        [prime, *path, receive(t0 + 1, refreshed.build(), "PrRtAdv with a 100 s key", True,
+                               mn_key(lifetime=(99, 100))),
+         Step("wait", t0 + 100, {}, True,
+              {"rtsolpr": {"router": str(ar), "at": [0, 1]}},
+              True, "time passes to 1 s before the key expires")]))
+    cases.append(Case(
+        "The PrRtAdv arrives before the router's path and no CPA comes: the MN retries its CPS "
+        "with a doubling wait.",
+        ["RFC3971-6.4.6-M6"], "valid",
+        [prime, receive(t0 + 1, adv().build(), "PrRtAdv before the path (first CPS)", False,
+                        {"cps": {"router": str(ar)}}),
+         Step("wait", t0 + 61, {}, None,
+              {"backoff": {"message": "CPS", "atLeast": 0, "atMost": 8, "since": t0 + 1}},
+              True, "a minute passes without CPAs")]))
     case("Key Lifetime 100 s: the MN stores the key with that lifetime, counted from receipt "
          "or from the RtSolPr (CL-20).", ["RFC5269-3.3-M7", "CL-20"], "valid",
          adv(lifetime=100), checks=mn_key(lifetime=(99, 100)))
@@ -1127,10 +1236,34 @@ def certificate_path_cases(cast: Cast, prime: Step, adv: Callable[..., Prrtadv],
     path_case("The router certificate is for TLS clients, not SEND routers (RFC 6494 EKU).",
               ["RFC3971-6.3.1-M6", "RFC5269-3.3-M4", "RFC5269-3.2-M14"], "invalid", no_eku,
               [*inter, no_eku_cert])
+    path_case("A CPA of the path is cut to 6 octets (shorter than 8): it is discarded, the "
+              "path is incomplete and the key stays uncertified.",
+              ["RFC3971-6.4.2-M8", "RFC3971-6.4.6-M1", "RFC5269-3.3-M4"], "invalid", good,
+              [*inter, good_cert], lambda i, icmp: icmp if i else icmp[:6])
+    path_case("The Certificate options of the CPAs have a Reserved field that is not zero: "
+              "ignored, the path certifies the router.",
+              ["RFC3971-6.4.4-M2", "RFC3971-6.4.6-M2"], "valid", good, [*inter, good_cert],
+              _set_certificate_reserved)
+    ec_key = ec.derive_private_key(0x5EDC0FFEE, ec.SECP256R1())
+    ec_cert = pki.issue_router("Router F", key=ec_key).certificate
+    path_case("The router certificate holds an ECDSA key, not RSA: SEND disregards it, so the "
+              "RSA key that signed the PrRtAdv is not certified.",
+              ["RFC3971-6.3.1-M7", "RFC3971-6.3.1-M8", "RFC5269-3.3-M4"], "invalid", good,
+              [*inter, ec_cert])
     path_case("The path leaves out the intermediate certificate.",
               ["RFC3971-6.3-M2", "RFC3971-6.3.1-M4", "RFC5269-3.3-M4"], "invalid", good,
               [good_cert])
     return cases
+
+
+def _set_certificate_reserved(index: int, icmp: bytes) -> bytes:
+    """A CPA whose Certificate options (type 16) carry Reserved 0xA5 (RFC 3971 §6.4.4)."""
+    out, at = bytearray(icmp), 12
+    while at + 4 <= len(out) and out[at + 1]:
+        if out[at] == 16:
+            out[at + 3] = 0xA5
+        at += out[at + 1] * 8
+    return bytes(out)
 
 
 def mn_sender_cases(cast: Cast) -> list[Case]:
@@ -1186,6 +1319,22 @@ def mn_sender_cases(cast: Cast) -> list[Case]:
                        "pcoa": str(cast.mn.address), "ncoa": str(NCOA2),
                        "fromParLink": False, "sequenceAfterStep": 1}}, True,
               "second handover")]))
+    ask = {"router": str(ar), "newAccessPoint": NEW_AP.hex()}
+    cases.append(Case(
+        "No PrRtAdv answers: the MN retransmits its RtSolPr (at most RTSOLPR_RETRIES = 3 "
+        "times), doubling the timeout each time.",
+        ["RFC5568-6.1.1-M5"], "valid",
+        [Step("request_key", t0, ask, True, {}, False, "application asks for a handover key"),
+         Step("wait", t0 + 60, {}, None,
+              {"backoff": {"message": "RtSolPr", "atLeast": 0, "atMost": 3, "since": t0}},
+              True, "a minute passes without an answer")]))
+    cases.append(Case(
+        "The application asks eleven times in the same instant: at most MAX_RTSOLPR_RATE "
+        "RtSolPrs per second (3 by RFC 5568 §9; the reference is configured with 10), so the "
+        "eleventh is not sent.",
+        ["RFC5568-6.1.1-M6"], "invalid",
+        [*(Step("request_key", t0, ask, None, {}, False, f"request {i + 1}") for i in range(10)),
+         Step("request_key", t0, ask, False, {}, True, "request 11")]))
     cases.append(Case(
         "No key is held for the PAR: the MN sends no FBU authenticated with a key it does not "
         "have.", ["RFC5269-3.6-M3", "RFC5269-3.4-M2"], "invalid",
@@ -1205,7 +1354,7 @@ def suites() -> dict[str, Suite]:
     ar_default = ar_config_json(cast.ar_config())
     groups_ar: list[dict[str, Any]] = []
     next_id = 1
-    for kind, config, comment, cases in (
+    ar_groups = (
         ("ArRtSolPrTest", ar_default, "AR with default configuration and interpretations",
          ar_rtsolpr_cases(cast)),
         ("ArTimestampTest", ar_default, "RFC 3971 timestamp windows (Delta 300 s, fuzz 1 s, "
@@ -1217,15 +1366,19 @@ def suites() -> dict[str, Suite]:
          "AR configured to hold one key record", ar_capacity_cases(cast)),
         ("ArAlgorithmTest", ar_config_json(cast.ar_config(supported_at=(1,))),
          "AR supporting AT 1 only", ar_weak_only_cases(cast)),
-    ):
+    )
+    twins.apply("ar_rtsolpr", (c for group in ar_groups for c in group[3]))
+    for kind, config, comment, cases in ar_groups:
         groups_ar.append(_group(kind, "AR", config, cast, comment, cases, next_id))
         next_id += len(cases)
     par_cases_list = par_cases(cast)
+    twins.apply("par_fbu", par_cases_list)
     groups_par = [_group("ParFbuTest", "AR", ar_default, cast,
                          "the AR as PAR; keys are primed with prime_key", par_cases_list, 1)]
     mn_default = mn_config_json(cast.mn_config())
     mn_list = mn_cases(cast)
     sender_list = mn_sender_cases(cast)
+    twins.apply("mn", [*mn_list, *sender_list])
     groups_mn = [
         _group("MnPrRtAdvTest", "MN", mn_default, cast,
                "MN with the test anchor; solicitations are primed with prime_solicitation",

@@ -102,6 +102,7 @@ SCHEMA: dict[str, Any] = {
                 "router": ADDRESS, "newAccessPoint": HEX}),
             _step("start_handover", ["par", "ncoa", "fromParLink"], {
                 "par": ADDRESS, "ncoa": ADDRESS, "fromParLink": {"type": "boolean"}}),
+            _step("wait", [], {}),
         ]},
         "range": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
         "checks": {
@@ -118,10 +119,20 @@ SCHEMA: dict[str, Any] = {
                 "forwardingUnchanged": {"const": True},
                 "mnKey": {"type": "object", "required": ["key", "at", "peers", "owner"]},
                 "mnKeysUnchanged": {"const": True},
+                "noDecryption": {"const": True},
+                "noForwarding": {"const": True},
+                "neighbourInfo": {"type": "object", "required": [
+                    "narLinkLayerAddress", "narAddress", "narPrefix"]},
+                "backoff": {"type": "object", "required": ["message", "atLeast", "atMost"],
+                            "additionalProperties": False, "properties": {
+                                "message": {"enum": ["RtSolPr", "CPS"]},
+                                "atLeast": {"type": "integer", "minimum": 0},
+                                "atMost": {"type": "integer", "minimum": 1},
+                                "since": {"type": "number"}}},
                 "cps": {"type": "object", "required": ["router"]},
                 "cpa": {"type": "object", "required": ["identifier", "destination",
                                                        "components", "trustAnchorOption"]},
-                "rtsolpr": {"type": "object", "required": ["router", "newAccessPoint"]},
+                "rtsolpr": {"type": "object", "required": ["router"]},
                 "fbu": {"type": "object", "required": ["key", "at", "par", "pcoa", "ncoa",
                                                        "fromParLink"]},
             },

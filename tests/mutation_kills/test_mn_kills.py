@@ -407,3 +407,26 @@ def test_rtsolpr_backoff_doubles_each_time() -> None:
     ex.link.advance(5)
     times = [round(d.time - t0, 3) for d in ex.link.wire if "RtSolPr" in d.description]
     assert times == [0, 0.1, 0.3, 0.7, 1.5]
+
+
+def test_answer_to_a_superseded_rtsolpr_is_refused() -> None:
+    """Under the single-outstanding reading an answer to the replaced RtSolPr is unknown.
+
+    CL-12 reading (RFC 5269 §3.3, RFC 5568 §6.1.1), RFC3971-5.3.4.1-M2.
+    The answer to the first RtSolPr is held back and delivered after the
+    second was sent. Kills the removed ``self._nonces.pop`` in
+    ``NonceStore.forget`` as the MN uses it.
+    """
+    ex = keyed(interpretations=DEFAULT.replace(multiple_outstanding_rtsolpr=False))
+    held: list[Any] = []
+    ex.link.adversary = lambda d: (held.append(d) or []) if "PrRtAdv" in d.description \
+        else None
+    ex.link.give("MN", RequestHandoverKey(ex.ar.address, NEW_AP))
+    first = held[-1]
+    ex.link.give("MN", RequestHandoverKey(ex.ar.address, NEW_AP))
+    out = deliver(ex.mn, first.packet, ex.link.now)
+    event = last_event(ex.log, "MN")
+    assert event.verdict == "rejected" and event.reason == "nonce-unknown"
+    assert installed(out) == []
+    out = deliver(ex.mn, held[-1].packet, ex.link.now)  # the current one still works
+    assert len(installed(out)) == 1

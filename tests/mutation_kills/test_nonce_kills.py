@@ -56,3 +56,37 @@ def test_default_lifetime_is_ten_seconds() -> None:
     s.remember(b"n" * 6, 100)
     assert s.check(b"n" * 6, "r1", Fraction(110) - Fraction(1, 1000)).accepted
     assert s.check(b"n" * 6, "r1", 110).reason is Reason.NONCE_UNKNOWN
+
+
+def test_forgotten_nonce_no_longer_matches() -> None:
+    """A superseded solicitation's nonce is forgotten: answers to it are unknown.
+
+    RFC3971-5.3.4.1-M2 (an unrecognised nonce is discarded), CL-12 single
+    outstanding RtSolPr. Kills the removed ``self._nonces.pop(nonce, None)``
+    in ``NonceStore.forget``.
+    """
+    s = NonceStore()
+    s.remember(b"a" * 6, 0)
+    s.remember(b"b" * 6, 0)
+    s.forget(b"a" * 6)
+    assert s.check(b"a" * 6, "r1", 1).reason is Reason.NONCE_UNKNOWN
+    assert s.check(b"b" * 6, "r1", 1).accepted and len(s) == 1
+    s.forget(b"never" * 2)  # forgetting an unknown nonce is harmless
+    assert len(s) == 1
+
+
+def test_default_store_keeps_64_outstanding_nonces() -> None:
+    """At most 64 outstanding nonces by default; the 65th pushes out the oldest.
+
+    Bounded state (RFC 5269 §5; issue-6 invariant), RFC3971-5.3.3-M2.
+    Kills ``max_outstanding: int = 64`` -> ``65``.
+    """
+    s = NonceStore()
+    nonces = [i.to_bytes(6, "big") for i in range(65)]
+    for n in nonces[:64]:
+        s.remember(n, 0)
+    assert len(s) == 64 and s.check(nonces[0], "r", 1).accepted
+    s.remember(nonces[64], 0)
+    assert len(s) == 64
+    assert s.check(nonces[0], "r", 1).reason is Reason.NONCE_UNKNOWN
+    assert s.check(nonces[64], "r", 1).accepted

@@ -7,28 +7,35 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dataclasses import replace
+from ipaddress import IPv6Address
+from typing import Any
+
 import jsonschema
 import pytest
+from rfc5269.adapters.base import NodeUnderTest, Observation
+from rfc5269.nodes.mn import MobileNode
 from rfc5269.interpretations import SWITCHES
 from rfc5269.proofs.clarifications import CLARIFICATIONS
 from rfc5269.requirements import REQUIREMENT_IDS
-from rfc5269.vectors.check import check_corpus, load_corpus, requirement_table
+from rfc5269.vectors.check import CaseResult, check_corpus, load_corpus, requirement_table
 from rfc5269.vectors.cli import resolve_impl
 from rfc5269.vectors.coverage import coverage
 from rfc5269.vectors.generate import generate
-from rfc5269.vectors.nodes import reference_factory
+from rfc5269.vectors.nodes import AdapterFactory, PrimableReferenceNode, reference_factory
 from rfc5269.vectors.schema import SCHEMA
 
-from tests.zoo.variants import VARIANTS
+from tests.zoo.variants import VARIANTS, MnDecryptsBeforeVerifying
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "vectors"
 EXAMPLE = ROOT / "examples" / "jsonlines_par" / "par.py"
 
-# A black box cannot see the order in which an MN runs its checks when every
-# order ends in the same drop: this variant decrypts before verifying, which
-# only the decision trace (tests/adversarial) or timing reveals.
-NOT_OBSERVABLE_BY_VECTORS = {"mn-decrypts-before-verifying"}
+# Verdicts alone cannot show the order in which an MN works when every order
+# ends in the same drop. mn-decrypts-before-verifying is caught through the
+# adapter's optional decryption count (Observation.decryptions, the
+# ``noDecryption`` check); an adapter without it gets "not observable".
+CAUGHT_ONLY_THROUGH_OPTIONAL_OBSERVATION = {"mn-decrypts-before-verifying"}
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +103,7 @@ def test_reference_passes_every_case(corpus: Path) -> None:
     failed = [(r.suite, r.tc_id, r.problems) for r in results if not r.passed]
     assert not failed
     assert len(results) > 100
-    assert all(failed_n == 0 for _, _, failed_n, _ in requirement_table(results))
+    assert all(failed_n == 0 for _, _, failed_n, _, _ in requirement_table(results))
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.name)
@@ -107,10 +114,59 @@ def test_bug_zoo_variant_fails_a_vector(corpus: Path, variant: object) -> None:
         reference_factory(mn_class=cls)
     results = check_corpus(corpus, factory, role=role)
     failed = [r for r in results if r.status == "fail"]
-    if variant.name in NOT_OBSERVABLE_BY_VECTORS:  # type: ignore[attr-defined]
-        assert not failed, "now caught by a vector: remove it from NOT_OBSERVABLE_BY_VECTORS"
-        return
     assert failed, f"{variant.name} passes every vector"  # type: ignore[attr-defined]
+    if variant.name in CAUGHT_ONLY_THROUGH_OPTIONAL_OBSERVATION:  # type: ignore[attr-defined]
+        assert all(any("decryption" in p for p in r.problems) for r in failed)
+
+
+class _NoDecryptionCount(PrimableReferenceNode):
+    """The reference behind an adapter that does not report the optional count."""
+
+    def observe(self, now: float) -> Observation:
+        return replace(super().observe(now), decryptions=None)
+
+
+def _mn_factory(mn_class: type[MobileNode], hide_count: bool) -> AdapterFactory:
+    inner = reference_factory(mn_class=mn_class)
+
+    def factory(role: str, config: dict[str, Any]) -> NodeUnderTest:
+        node = inner(role, config)
+        assert isinstance(node, PrimableReferenceNode)
+        return _NoDecryptionCount(node.node) if hide_count else node
+    return factory
+
+
+def _no_decryption_cases(corpus: Path) -> list[CaseResult]:
+    return check_corpus(corpus, _mn_factory(MobileNode, hide_count=True), role="MN",
+                        select=lambda _s, _g, c: any("noDecryption" in st.get("checks", {})
+                                                     for st in c["steps"]))
+
+
+def test_no_decryption_check_is_not_observable_without_the_count(corpus: Path) -> None:
+    results = _no_decryption_cases(corpus)
+    assert len(results) >= 5
+    assert {r.status for r in results} == {"not-observable"}
+    hidden = check_corpus(corpus, _mn_factory(MnDecryptsBeforeVerifying, hide_count=True),
+                          role="MN")
+    assert not [r for r in hidden if r.status == "fail"], "only the optional count shows it"
+    assert [r for r in hidden if r.status == "not-observable"]
+
+
+def test_reference_counts_its_decryptions(corpus: Path) -> None:
+    """The count is not vacuous: a valid PrRtAdv makes exactly one decryption."""
+    suite = load_corpus(corpus)["mn"]
+    group = suite["testGroups"][0]
+    case = group["tests"][0]
+    node = reference_factory()(group["role"], group["config"])
+    assert node.observe(0).decryptions == 0
+    for step in case["steps"]:
+        if step["op"] == "receive":
+            node.receive(bytes.fromhex(step["packet"]), float(step["time"]))
+        else:
+            getattr(node, step["op"])(*_prime_args(step), float(step["time"]))
+    assert node.observe(0).decryptions == 1
+    assert Observation.from_json(node.observe(0).to_json()).decryptions == 1
+    assert "decryptions" not in Observation().to_json()
 
 
 def test_impl_spec_module_class(corpus: Path) -> None:
@@ -139,3 +195,11 @@ def test_coverage_is_measured(corpus: Path) -> None:
     c = coverage(corpus)
     assert len(c.both) >= 40
     assert "RFC5269-3.2-M4" in c.invalid_only or "RFC5269-3.2-M4" in c.both
+
+
+def _prime_args(step: dict[str, Any]) -> tuple[Any, ...]:
+    if step["op"] == "prime_solicitation":
+        return (IPv6Address(step["router"]), bytes.fromhex(step["nonce"]),
+                int(step["identifier"]), bytes.fromhex(step["newAccessPoint"]),
+                int(step["requestedAt"]), bytes.fromhex(step["hkepkPrivateKey"]))
+    raise AssertionError(f"unexpected op {step['op']}")
