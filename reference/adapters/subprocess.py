@@ -26,7 +26,9 @@ request ``op``          arguments                                         answer
 
 ``outcome`` is :meth:`rfc5269.adapters.base.StepOutcome.to_json` (``sent``:
 hex packets, ``timers``: ``{at, name, subject}``, ``rejections``: text);
-``observation`` is :meth:`rfc5269.adapters.base.Observation.to_json`. Times
+``observation`` is :meth:`rfc5269.adapters.base.Observation.to_json` (its
+``decryptions`` count is optional: leave it out when the program cannot tell,
+and the checks needing it report "not observable"). Times
 are seconds since 1970-01-01 UTC. A program that does not implement an
 operation answers ``{"ok": false, "unsupported": true}``; the vectors then
 report the cases needing it as unsupported instead of failed.

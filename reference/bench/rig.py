@@ -27,7 +27,17 @@ from rfc5269.nodes.events import PacketReceived, RequestHandoverKey, SendPacket
 from rfc5269.nodes.mn import MobileNode
 from rfc5269.nodes.packets import signed_icmpv6_packet
 from rfc5269.nodes.trace import TraceLog
-from rfc5269.scenario import LINK_LOCAL, MN_PREFIX, NAR, NEW_AP, START_TIME, make_exchange
+from rfc5269.scenario import (
+    ATTACKER_KEY,
+    LINK_LOCAL,
+    MN_CGA_KEY,
+    MN_HKEPK_KEYS,
+    MN_PREFIX,
+    NAR,
+    NEW_AP,
+    START_TIME,
+    make_exchange,
+)
 from rfc5269.send import testpki
 from rfc5269.send.keys import public_key_der
 from rfc5269.send.pkix import ID_KP_SEND_ROUTER
@@ -61,8 +71,9 @@ def keys_for(bits: int) -> Keys:
     """The keys of a ``bits`` set-up (generated once per process for sizes other than 1024)."""
     if bits == 1024:
         pki = testpki.make_pki(0)
-        return Keys(pki.anchor.rsa_key, pki.router.rsa_key, testpki.pool_key(20),
-                    testpki.pool_key(21), testpki.pool_key(24), testpki.pool_key(23))
+        return Keys(pki.anchor.rsa_key, pki.router.rsa_key, testpki.pool_key(MN_CGA_KEY),
+                    testpki.pool_key(MN_HKEPK_KEYS[0]), testpki.pool_key(ATTACKER_KEY),
+                    testpki.pool_key(ATTACKER_KEY + 1))
     made = [rsa.generate_private_key(public_exponent=65537, key_size=bits) for _ in range(6)]
     return Keys(*made)
 

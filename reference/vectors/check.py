@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv6Address, IPv6Network
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -544,8 +545,8 @@ def _check_backoff(ctx: StepContext, p: dict[str, Any], accepted: bool) -> list[
         problems.append(f"{len(times)} {p['message']} retransmissions, expected "
                         f"{p['atLeast']}..{p['atMost']}")
     sent = [float(p["since"]), *times] if "since" in p else times
-    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
-    for earlier, later in zip(gaps, gaps[1:], strict=False):
+    gaps = [b - a for a, b in pairwise(sent)]
+    for earlier, later in pairwise(gaps):
         if later < 2 * earlier - 1e-9:
             problems.append(f"{p['message']} timeout did not double ({earlier} s, then {later} s)")
     return problems

@@ -15,6 +15,7 @@ from rfc5269.errors import DecodeError
 from rfc5269.handover.algorithms import algorithm_for_at
 from rfc5269.handover.authenticator import compute_authenticator
 from rfc5269.interpretations import DEFAULT, KeyIndexAddress, NonceRetention
+from rfc5269.nodes import mn as mn_module
 from rfc5269.nodes.events import PacketReceived, Rejected, RequestHandoverKey, StartHandover
 from rfc5269.nodes.packets import ALL_ROUTERS, mobility_packet, open_packet
 from rfc5269.scenario import NEW_AP
@@ -25,7 +26,18 @@ from rfc5269.wire.mobility import (
 )
 from rfc5269.wire.ndopt import HandoverKeyRequest, NonceOption
 
-from tests.nodes.helpers import NCOA, OPT, deliver, exchange, installed, keyed, last_event
+from tests.nodes.helpers import (
+    NCOA,
+    OPT,
+    deliver,
+    encrypted_reply,
+    exchange,
+    installed,
+    keyed,
+    last_event,
+    mn_request,
+    prrtadv_packet,
+)
 
 
 def _answer_to_last_retransmission() -> tuple[Any, Any, float]:
@@ -430,3 +442,46 @@ def test_answer_to_a_superseded_rtsolpr_is_refused() -> None:
     assert installed(out) == []
     out = deliver(ex.mn, held[-1].packet, ex.link.now)  # the current one still works
     assert len(installed(out)) == 1
+
+
+def test_mn_key_is_not_used_at_its_expiry_instant() -> None:
+    """At ``expires`` the MN's key is gone: HK-LIFETIME has run out (RFC 5269 §3.6).
+
+    RFC5269-3.6-M4 (the key is discarded when its lifetime ends) as the MN
+    applies it; no FBU can be sent with it then. Kills ``record.expires >
+    now`` -> ``>=`` in ``key_for``.
+    """
+    ex = keyed()
+    record = ex.mn.keys[(ex.ar.address, ex.mn.address)]
+    assert ex.mn.key_for(ex.ar.address, record.expires - 0.5) is record
+    assert ex.mn.key_for(ex.ar.address, record.expires) is None
+    out = ex.mn.handle(StartHandover(ex.ar.address, NCOA), record.expires)
+    assert [o for o in out if hasattr(o, "packet")] == []
+
+
+def test_prrtadv_without_nonce_is_refused_and_names_its_requirement() -> None:
+    """A PrRtAdv carrying a key must answer the MN's nonce; without one it is refused.
+
+    RFC5269-3.3-M4 / RFC3971-5.3.4.1-M1 (a solicited advertisement carries
+    the solicitation's nonce): the MN verifies with ``require_nonce``. The
+    positive twin (same PrRtAdv with the nonce) is accepted; the Rejected
+    output names the failed check's first requirement. Kills
+    ``require_nonce=True`` -> ``False`` in ``check_send_valid`` and the
+    negated ``reqs[0] if reqs else ""`` in ``_reject``.
+    """
+    for with_nonce in (False, True):
+        ex = keyed()
+        request = mn_request(ex)
+        reply = encrypted_reply(bytes(range(20)), request.hkepk, at=0)
+        packet = prrtadv_packet(ex.ar.config.identity, ex.mn.address, ex.link.now,
+                                nonce=request.nonce if with_nonce else None,
+                                identifier=request.identifier, reply=reply)
+        out = deliver(ex.mn, packet, ex.link.now)
+        event = last_event(ex.log, "MN", "accept a handover key")
+        if with_nonce:
+            assert event.verdict == "accepted" and len(installed(out)) == 1
+        else:
+            assert event.verdict == "rejected" and event.reason == "nonce-missing"
+            assert installed(out) == []
+            (rejected,) = [o for o in out if isinstance(o, Rejected)]
+            assert rejected.requirement == mn_module.CHECKS["send_valid"].requirements[0]
