@@ -123,7 +123,7 @@ class MnConfig:
     refresh_margin: float = 60.0
     rtsolpr_initial_timeout: float = 0.1
     rtsolpr_retries: int = 3
-    max_rtsolpr_rate: float = 10.0
+    max_rtsolpr_rate: float = 3.0  # MAX_RTSOLPR_RATE, RFC 5568 §9
     interpretations: Interpretations = DEFAULT
     key_policy: KeyPolicy = field(default_factory=KeyPolicy)
     lla: bytes = b"\x02\x00\x00\x00\x00\x02"

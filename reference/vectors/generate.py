@@ -399,6 +399,9 @@ def ar_rtsolpr_cases(cast: Cast) -> list[Case]:
     one("No Timestamp option in the signed RtSolPr.",
         [*invalid_common, "RFC3971-5.3.4-M2", "RFC3971-5.3.3-M4"], "invalid",
         req(send_changes={"timestamp": None}))
+    one("Neither a Timestamp nor a Nonce option: the RtSolPr is unsecured and gets no key.",
+        [*invalid_common, "RFC3971-5.3.4-M1"], "invalid",
+        req(send_changes={"timestamp": None, "nonce": None}))
     one("Hop Limit 254: the RtSolPr did not originate on the link.",
         ["RFC5269-3.2-M4", "RFC5269-3.2-M1"], "invalid", req(hop_limit=254))
     bad_hkepk = rsa.RSAPublicNumbers(
@@ -821,9 +824,10 @@ def par_cases(cast: Cast) -> list[Case]:
              fback_status=None)
     timeout = [prime, receive(t0 + 1, first, "FBU seq 10", True, binding)]
     cases.append(Case(
-        "The binding's lifetime (10 s) runs out: forwarding ends.",
+        "The binding's lifetime runs out: forwarding ends (checked 44 s after the FBU, past "
+        "its Lifetime of 10 in seconds, RFC 5568 §6.2.2, and in RFC 3775's 4-second units).",
         ["RFC3775-6.1.7-M7"], "valid",
-        [*timeout, Step("wait", t0 + 12, {}, None, {"noForwarding": True}, True,
+        [*timeout, Step("wait", t0 + 45, {}, None, {"noForwarding": True}, True,
                         "time passes beyond the FBU's lifetime")]))
     cases.append(Case(
         "After forwarding timed out (10 s), a new FBU under the same, unexpired key: the PAR "
@@ -1250,6 +1254,19 @@ def certificate_path_cases(cast: Cast, prime: Step, adv: Callable[..., Prrtadv],
               "RSA key that signed the PrRtAdv is not certified.",
               ["RFC3971-6.3.1-M7", "RFC3971-6.3.1-M8", "RFC5269-3.3-M4"], "invalid", good,
               [*inter, ec_cert])
+    path_case("The router certificate is sent with Cert Type 2 (not an X.509v3 certificate): "
+              "the path is incomplete and the key stays uncertified.",
+              ["RFC3971-6.3-M1", "RFC5269-3.3-M4"], "invalid", good, [*inter, good_cert],
+              lambda i, icmp: _set_certificate_type(icmp, 2) if i == 0 else icmp)
+    empty, empty_cert = routed("Router G", 3, raw_blocks=bytes.fromhex("30083006040200023000"))
+    path_case("The router certificate's IPv6 block lists no addressesOrRanges element.",
+              ["RFC3971-6.3.1-M1", "RFC3971-6.3.1-M6", "RFC5269-3.3-M4"], "invalid", empty,
+              [*inter, empty_cert])
+    ipv4, ipv4_cert = routed("Router H", 3,
+                             raw_blocks=bytes.fromhex("300c300a04020001300403020a0a"))
+    path_case("The router certificate's address block is of family IPv4 (0001), not IPv6.",
+              ["RFC3971-6.3.1-M3", "RFC3971-6.3.1-M6", "RFC5269-3.3-M4"], "invalid", ipv4,
+              [*inter, ipv4_cert])
     path_case("The path leaves out the intermediate certificate.",
               ["RFC3971-6.3-M2", "RFC3971-6.3.1-M4", "RFC5269-3.3-M4"], "invalid", good,
               [good_cert])
@@ -1262,6 +1279,16 @@ def _set_certificate_reserved(index: int, icmp: bytes) -> bytes:
     while at + 4 <= len(out) and out[at + 1]:
         if out[at] == 16:
             out[at + 3] = 0xA5
+        at += out[at + 1] * 8
+    return bytes(out)
+
+
+def _set_certificate_type(icmp: bytes, cert_type: int) -> bytes:
+    """A CPA whose Certificate options (type 16) carry ``cert_type`` (RFC 3971 §6.4.4)."""
+    out, at = bytearray(icmp), 12
+    while at + 4 <= len(out) and out[at + 1]:
+        if out[at] == 16:
+            out[at + 2] = cert_type
         at += out[at + 1] * 8
     return bytes(out)
 

@@ -25,8 +25,6 @@ from typing import Protocol
 AR_BASE = "A correctly signed RtSolPr with a Handover Key Request gets a PrRtAdv"
 AR_UNSIGNED = "No RSA Signature option: the RtSolPr is unsecured"
 AR_BITFLIP = "One bit of the digital signature flipped."
-AR_NO_NONCE = "No Nonce option in the signed RtSolPr."
-AR_NO_TIMESTAMP = "No Timestamp option in the signed RtSolPr."
 AR_NO_CGA = "No CGA option: an RtSolPr from a specified source"
 AR_ATTACKER_CGA = "The CGA Parameters are the attacker's"
 AR_NO_REQUEST = "An RtSolPr without Handover Key Request gets a PrRtAdv without key."
@@ -90,8 +88,6 @@ COUNTERPARTS: tuple[tuple[str, str, str], ...] = (
     ("RFC3971-5.2.2-M11", "ar_rtsolpr", AR_BASE),
     ("RFC3971-5.2.2-M11", "ar_rtsolpr", AR_UNSIGNED),
     ("RFC3971-5.3.4-M1", "ar_rtsolpr", AR_BASE),
-    ("RFC3971-5.3.4-M1", "ar_rtsolpr", AR_NO_NONCE),
-    ("RFC3971-5.3.4-M1", "ar_rtsolpr", AR_NO_TIMESTAMP),
     ("RFC3971-5.3.4-M2", "ar_rtsolpr", AR_BASE),
     ("RFC3971-5.3.4-M3", "ar_rtsolpr", AR_BASE),
     ("RFC3971-5.3.4.2-M1", "ar_rtsolpr", AR_KNOWN_PEER),
@@ -131,10 +127,7 @@ COUNTERPARTS: tuple[tuple[str, str, str], ...] = (
     ("RFC5269-3.6-M2", "par_fbu", PAR_OTHER_CGA),
     ("RFC5269-3.2-M17", "par_fbu", PAR_EXPIRED),
     ("RFC3971-5.3.3-M2", "mn", MN_UNKNOWN_NONCE),
-    ("RFC3971-6.3-M1", "mn", MN_MALFORMED_CPA),
-    ("RFC3971-6.3.1-M1", "mn", MN_BLOCKS_OUTSIDE),
     ("RFC3971-6.3.1-M2", "mn", MN_BLOCKS_OUTSIDE),
-    ("RFC3971-6.3.1-M3", "mn", MN_BLOCKS_OUTSIDE),
     ("RFC3971-6.4.2-M7", "mn", MN_MALFORMED_CPA),
     ("RFC5568-6.2.2-M8", "par_fbu", PAR_LINK_LOCAL_COA),
     ("RFC3775-9.5.1-M1", "par_fbu", PAR_BITFLIP),

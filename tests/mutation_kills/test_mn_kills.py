@@ -7,7 +7,7 @@ mutants it kills (reference/data/mutation_results.json).
 from __future__ import annotations
 
 import dataclasses
-from ipaddress import IPv6Address
+from ipaddress import IPv6Address, IPv6Network
 from typing import Any
 
 import pytest
@@ -16,9 +16,11 @@ from rfc5269.handover.algorithms import algorithm_for_at
 from rfc5269.handover.authenticator import compute_authenticator
 from rfc5269.interpretations import DEFAULT, KeyIndexAddress, NonceRetention
 from rfc5269.nodes import mn as mn_module
+from rfc5269.nodes.config import make_identity
 from rfc5269.nodes.events import PacketReceived, Rejected, RequestHandoverKey, StartHandover
 from rfc5269.nodes.packets import ALL_ROUTERS, mobility_packet, open_packet
-from rfc5269.scenario import NEW_AP
+from rfc5269.scenario import NEW_AP, seeded_rng
+from rfc5269.send.testpki import pool_key
 from rfc5269.wire.mobility import (
     BindingAuthorizationDataFmip,
     FastBindingAck,
@@ -29,6 +31,7 @@ from rfc5269.wire.ndopt import HandoverKeyRequest, NonceOption
 from tests.nodes.helpers import (
     NCOA,
     OPT,
+    OTHER_KEY,
     deliver,
     encrypted_reply,
     exchange,
@@ -372,7 +375,8 @@ def test_malformed_packet_is_reported_with_its_rule() -> None:
     """The MN reports a packet its codec refuses, naming the rule's RFC reference.
 
     RFC5269-4.2-M1 (discard malformed). Kills the removed
-    ``self._out.append(Rejected("packet", "malformed", ...))``.
+    ``self._out.append(Rejected("packet", "malformed", ...))`` and the
+    trace's failed ``decodes`` check recorded as passed.
     """
     ex = keyed()
     bad = _fback_bytes_truncated(ex)
@@ -381,6 +385,8 @@ def test_malformed_packet_is_reported_with_its_rule() -> None:
     out = ex.mn.handle(PacketReceived(bad), ex.link.now)
     assert [(r.reason, r.requirement) for r in out if isinstance(r, Rejected)] == [
         ("malformed", caught.value.ref or caught.value.field)]
+    event = last_event(ex.log, "MN")
+    assert event.verdict == "rejected" and [c.passed for c in event.checks] == [False]
 
 
 def _fback_bytes_truncated(ex: Any) -> bytes:
@@ -485,3 +491,31 @@ def test_prrtadv_without_nonce_is_refused_and_names_its_requirement() -> None:
             assert installed(out) == []
             (rejected,) = [o for o in out if isinstance(o, Rejected)]
             assert rejected.requirement == mn_module.CHECKS["send_valid"].requirements[0]
+
+
+def test_held_prrtadvs_are_reprocessed_only_when_a_path_completes() -> None:
+    """A CPA that completes no path does not release held PrRtAdvs (RFC 3971 §6.4.6).
+
+    RFC3971-6.4.6-M5, RFC3971-6.4.6-M1; RFC 5269 §3.3. After a normal
+    exchange (whose path completion resumed held messages once), a rogue
+    router's uncertified PrRtAdv is held; replaying the AR's first CPA
+    (an incomplete path) sends nothing, the second (completing) CPA makes the
+    MN look at the held PrRtAdv again. Kills ``self._resume = False`` ->
+    ``True`` in ``_on_packet``.
+    """
+    ex = exchange()
+    ex.link.give("MN", RequestHandoverKey(ex.ar.address, NEW_AP))
+    cpas = [d for d in ex.link.wire if "CPA" in d.description]
+    assert [d.description for d in cpas] == ["CPA component 1", "CPA component 0"]
+    rogue = make_identity(pool_key(OTHER_KEY), IPv6Network("fe80::/64"), seeded_rng(5, "rogue"))
+    request = mn_request(ex)
+    packet = prrtadv_packet(rogue, ex.mn.address, ex.link.now, nonce=request.nonce,
+                            identifier=request.identifier,
+                            reply=encrypted_reply(bytes(20), request.hkepk))
+    deliver(ex.mn, packet, ex.link.now)
+    assert rogue.address in ex.mn.parked
+    out = deliver(ex.mn, cpas[0].packet, ex.link.now)
+    assert [o for o in out if hasattr(o, "packet")] == []
+    out = deliver(ex.mn, cpas[1].packet, ex.link.now)
+    assert [o.description for o in out if hasattr(o, "packet")] == [
+        "CPS for the router's certification path"]  # the held PrRtAdv was looked at again

@@ -18,6 +18,7 @@ from rfc5269.nodes.events import (
     StartHandover,
 )
 from rfc5269.nodes.mn import MobileNode
+from rfc5269.nodes.records import TokenBucket
 from rfc5269.scenario import MN_PREFIX, NEW_AP, pool_factory, seeded_rng
 from rfc5269.send.testpki import pool_key
 from rfc5269.wire.fmip import PrRtAdv
@@ -202,6 +203,7 @@ def test_answered_all_routers_solicitation_is_not_retransmitted():
 def test_ar_rate_limits_a_flooding_source():
     """Per-source limit: beyond the burst, RtSolPrs get no RSA work and no answer."""
     ex = keyed(ar_limits=ArLimits(per_source_burst=3.0, per_source_rate=0.01))
+    ex.mn.rtsolpr_bucket = TokenBucket(100.0, 100.0)  # the MN's own limit is not under test
     ex.link.advance(0)
     for _ in range(5):
         ex.link.give("MN", RequestHandoverKey(ex.ar.address, NEW_AP))
