@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rfc5269.errors import ConfigurationError
+from rfc5269.io.netns import join_by_veth
 from rfc5269.nodecli import write_demo_pki
 
 
@@ -79,17 +80,7 @@ def run_conform_ar(node_class: str | None = None, timeout: float = 60.0,
     ar: subprocess.Popen[str] | None = None
     result = ConformRun()
     try:
-        for ns in (ns_ar, ns_t):
-            _run("ip", "netns", "add", ns)
-            created.append(ns)
-        _run("ip", "link", "add", if_ar, "type", "veth", "peer", "name", if_t)
-        _run("ip", "link", "set", if_ar, "netns", ns_ar)
-        _run("ip", "link", "set", if_t, "netns", ns_t)
-        for ns, iface in ((ns_ar, if_ar), (ns_t, if_t)):
-            _run("ip", "netns", "exec", ns, "sh", "-c",
-                 f"echo 0 > /proc/sys/net/ipv6/conf/{iface}/accept_dad")
-            _run("ip", "-n", ns, "link", "set", "lo", "up")
-            _run("ip", "-n", ns, "link", "set", iface, "up")
+        join_by_veth((ns_ar, if_ar), (ns_t, if_t), created)
         files = write_demo_pki(workdir)
         entry = [sys.executable, "-m", "rfc5269.cli"] if node_class is None else \
             [sys.executable, "-m", "rfc5269.conform.node", node_class]
@@ -138,17 +129,7 @@ def run_conform_mn(node_class: str | None = None, timeout: float = 40.0,
     procs: list[subprocess.Popen[str]] = []
     result = ConformRun()
     try:
-        for ns in (ns_mn, ns_t):
-            _run("ip", "netns", "add", ns)
-            created.append(ns)
-        _run("ip", "link", "add", if_mn, "type", "veth", "peer", "name", if_t)
-        _run("ip", "link", "set", if_mn, "netns", ns_mn)
-        _run("ip", "link", "set", if_t, "netns", ns_t)
-        for ns, iface in ((ns_mn, if_mn), (ns_t, if_t)):
-            _run("ip", "netns", "exec", ns, "sh", "-c",
-                 f"echo 0 > /proc/sys/net/ipv6/conf/{iface}/accept_dad")
-            _run("ip", "-n", ns, "link", "set", "lo", "up")
-            _run("ip", "-n", ns, "link", "set", iface, "up")
+        join_by_veth((ns_mn, if_mn), (ns_t, if_t), created)
         files = write_demo_pki(workdir)
         report = Path(workdir) / "report.json"
         tester = subprocess.Popen(

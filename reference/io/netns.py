@@ -182,6 +182,27 @@ def remove_stale_namespaces() -> list[str]:
     return removed
 
 
+def join_by_veth(a: tuple[str, str], b: tuple[str, str], created: list[str]) -> None:
+    """Create namespaces ``a[0]`` and ``b[0]`` joined by the veth pair ``a[1]``/``b[1]``.
+
+    Duplicate address detection is switched off on both ends so the nodes'
+    addresses are usable at once; both links and loopback are brought up.
+    Each namespace is appended to ``created`` as soon as it exists, so that the
+    caller's clean-up removes it whatever fails later.
+    """
+    for ns, _ in (a, b):
+        _run("ip", "netns", "add", ns)
+        created.append(ns)
+    _run("ip", "link", "add", a[1], "type", "veth", "peer", "name", b[1])
+    for ns, iface in (a, b):
+        _run("ip", "link", "set", iface, "netns", ns)
+    for ns, iface in (a, b):
+        _run("ip", "netns", "exec", ns, "sh", "-c",
+             f"echo 0 > /proc/sys/net/ipv6/conf/{iface}/accept_dad")
+        _run("ip", "-n", ns, "link", "set", "lo", "up")
+        _run("ip", "-n", ns, "link", "set", iface, "up")
+
+
 def run_netns_demo(pcap: str | None = None, timeout: float = 30.0, *,
                    foreign_anchor: bool = False,
                    via_all_routers: bool = False) -> NetnsDemoResult:
@@ -205,18 +226,7 @@ def run_netns_demo(pcap: str | None = None, timeout: float = 30.0, *,
     nodes: list[_Node] = []
     workdir = tempfile.mkdtemp(prefix="rfc5269-netns-")
     try:
-        for ns in (ns_ar, ns_mn):
-            _run("ip", "netns", "add", ns)
-            created.append(ns)
-        _run("ip", "link", "add", if_ar, "type", "veth", "peer", "name", if_mn)
-        _run("ip", "link", "set", if_ar, "netns", ns_ar)
-        _run("ip", "link", "set", if_mn, "netns", ns_mn)
-        for ns, iface in ((ns_ar, if_ar), (ns_mn, if_mn)):
-            # No duplicate address detection: the addresses are usable at once.
-            _run("ip", "netns", "exec", ns, "sh", "-c",
-                 f"echo 0 > /proc/sys/net/ipv6/conf/{iface}/accept_dad")
-            _run("ip", "-n", ns, "link", "set", "lo", "up")
-            _run("ip", "-n", ns, "link", "set", iface, "up")
+        join_by_veth((ns_ar, if_ar), (ns_mn, if_mn), created)
         files = write_demo_pki(workdir)
         mn_anchor = files.anchor
         if foreign_anchor:
