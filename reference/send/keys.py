@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from pyasn1.codec.der import decoder as der_decoder
+from pyasn1.error import PyAsn1Error
+from pyasn1_modules import rfc5280, rfc8017
 from rfc5269.send.verdict import Reason, Verdict
 
 KEY_HASH_LENGTH = 16  # octets, RFC 3971 §5.2
@@ -70,13 +73,36 @@ def _parse(der: bytes) -> rsa.RSAPublicKey | Reason:
     try:
         key = serialization.load_der_public_key(der)
     except (ValueError, UnsupportedAlgorithm, TypeError):
-        result = Reason.KEY_MALFORMED
+        # Newer `cryptography` releases refuse to load some unsound RSA keys
+        # (an even exponent); name that rule rather than "malformed".
+        result = Reason.KEY_EXPONENT_UNSOUND if _unsound_rsa_exponent(der) else \
+            Reason.KEY_MALFORMED
     else:
         result = key if isinstance(key, rsa.RSAPublicKey) else Reason.KEY_NOT_RSA
     _PARSED[der] = result
     if len(_PARSED) > _PARSED_MAX:
         _PARSED.popitem(last=False)
     return result
+
+
+def _unsound_rsa_exponent(der: bytes) -> bool:
+    """Whether ``der`` is an RSA SubjectPublicKeyInfo whose exponent breaks RFC 8017 §3.1.
+
+    Read with pyasn1 (no cryptographic library involved), for keys that
+    `cryptography` refuses to load at all.
+    """
+    try:
+        spki, rest = der_decoder.decode(der, asn1Spec=rfc5280.SubjectPublicKeyInfo())
+        if rest or spki["algorithm"]["algorithm"] != rfc8017.rsaEncryption:
+            return False
+        bits = spki["subjectPublicKey"].asOctets()
+        numbers, rest = der_decoder.decode(bits, asn1Spec=rfc8017.RSAPublicKey())
+        if rest:
+            return False
+        e = int(numbers["publicExponent"])
+    except (PyAsn1Error, ValueError, TypeError, OverflowError):
+        return False
+    return e < 3 or e % 2 == 0
 
 
 def check_public_key(
