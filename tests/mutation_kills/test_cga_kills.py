@@ -12,7 +12,7 @@ from ipaddress import IPv6Address
 
 import pytest
 from rfc5269.interpretations import CgaSecRange
-from rfc5269.send.cga import cga_verify, encode_parameters, hash2, parameters_bytes
+from rfc5269.send.cga import cga_verify, encode_parameters, hash1, hash2, parameters_bytes
 from rfc5269.send.verdict import Reason
 
 from tests.nodes.helpers import exchange
@@ -137,3 +137,13 @@ def test_hash2_is_the_leftmost_112_bits() -> None:
     modifier, key, ext = bytes(range(16)), b"public key", b"ext"
     expected = hashlib.sha1(modifier + bytes(9) + key + ext).digest()[:14]
     assert hash2(modifier, key, ext) == expected and len(expected) * 8 == 112
+
+
+def test_hash1_is_the_leftmost_64_bits() -> None:
+    """Hash1 = leftmost 64 bits of SHA-1 over the whole CGA Parameters (RFC 3972 §4 step 5).
+
+    RFC3971-5.1.2-M4. Computed here with hashlib. Kills ``[:8]`` -> ``[:9]``
+    in ``hash1``.
+    """
+    structure = bytes(range(40))
+    assert hash1(structure) == hashlib.sha1(structure).digest()[:8]

@@ -528,3 +528,29 @@ def test_held_prrtadvs_are_reprocessed_only_when_a_path_completes() -> None:
     out = deliver(ex.mn, cpas[1].packet, ex.link.now)
     assert [o.description for o in out if hasattr(o, "packet")] == [
         "CPS for the router's certification path"]  # the held PrRtAdv was looked at again
+
+
+def test_prrtadv_rejected_after_send_does_not_spend_the_nonce() -> None:
+    """A PrRtAdv that passes SEND but fails a later check leaves the nonce unanswered.
+
+    RFC3971-5.3.4.1-M1 and RFC 5269 §3.3 (the nonce is spent only by an
+    accepted answer; finding F-conf-1). The first answer carries a key
+    encrypted to another key pair (key_decrypts fails); the router's correct
+    answer to the same nonce is then still accepted. Kills
+    ``defer_commit=True`` -> ``False`` in ``check_send_valid``.
+    """
+    ex = keyed()
+    request = mn_request(ex)
+    wrong = encrypted_reply(bytes(range(20)), pool_key(OTHER_KEY).public_key(), at=0)
+    bad = prrtadv_packet(ex.ar.config.identity, ex.mn.address, ex.link.now,
+                         nonce=request.nonce, identifier=request.identifier, reply=wrong)
+    out = deliver(ex.mn, bad, ex.link.now)
+    event = last_event(ex.log, "MN", "accept a handover key")
+    assert event.verdict == "rejected" and event.failed_check() is not None
+    assert event.failed_check().name == "key_decrypts" and installed(out) == []
+    good = prrtadv_packet(ex.ar.config.identity, ex.mn.address, ex.link.now,
+                          nonce=request.nonce, identifier=request.identifier,
+                          reply=encrypted_reply(bytes(range(20)), request.hkepk, at=0))
+    out = deliver(ex.mn, good, ex.link.now)
+    event = last_event(ex.log, "MN", "accept a handover key")
+    assert event.verdict == "accepted" and len(installed(out)) == 1
