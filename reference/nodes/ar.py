@@ -65,7 +65,7 @@ from rfc5269.nodes.table import (
     find_transition,
     run_transition,
 )
-from rfc5269.nodes.trace import TraceEvent, TraceLog, ignored_event
+from rfc5269.nodes.trace import TraceEvent, TraceLog, ignored_event, malformed_event
 from rfc5269.send.certpath import HeldPath, RouterCertificates
 from rfc5269.send.keys import key_hash
 from rfc5269.send.receiver import MessageKind, SecuredMessage, SendReceiver
@@ -350,15 +350,8 @@ class AccessRouter:
         getattr(self, row.on_reject)(subject, now, {"failed": check, "reason": reason})
 
     def _record_malformed(self, data: bytes, now: float, exc: DecodeError) -> None:
-        from rfc5269.nodes.trace import CheckRecord
-
-        self.log.record(TraceEvent(
-            actor="AR", node=self.name, time=now, transition="discard a malformed packet",
-            input_kind="malformed", state_before={}, checks=(
-                CheckRecord("decodes", False, f"{exc.field}: {exc.rule}",
-                            ("RFC5269-4.1-M1", "RFC5269-4.2-M1")),),
-            verdict="rejected", reason="malformed", state_after={}, requirements=(),
-            facts={"length": len(data)}))
+        self.log.record(malformed_event("AR", self.name, now, exc.field, exc.rule,
+                                        ("RFC5269-4.1-M1", "RFC5269-4.2-M1"), len(data)))
         self._out.append(Rejected("packet", "malformed", exc.ref or exc.field))
 
     # -------------------------------------------------------------- checks
@@ -439,7 +432,6 @@ class AccessRouter:
 
     def check_record_capacity(self, subject: IPv6Address, now: float) -> CheckResult:
         """RFC 5269 §5: key state is bounded; existing records are never evicted."""
-        self._purge_one(subject, now)
         if self.keys.has_room_for(subject):
             return CheckResult.ok()
         return CheckResult.fail("key-table-full")
@@ -545,12 +537,6 @@ class AccessRouter:
             if isinstance(option, NonceOption):
                 return option.nonce
         return None
-
-    def _purge_one(self, subject: IPv6Address, now: float) -> None:
-        record = self.keys.get(subject)
-        if record is not None and record.expires <= now and self.state_of(subject, now) != \
-                FORWARDING:
-            self.keys.pop(subject)
 
     def _send_prrtadv(self, reply: HandoverKeyReply | None, nonce: bytes | None, now: float,
                       description: str) -> None:

@@ -33,6 +33,7 @@ from rfc5269.interpretations import (
     AuthenticatorCareOfAddress,
     CertificateRequirement,
     KeyIndexAddress,
+    NonceRetention,
 )
 from rfc5269.nodes.config import MnConfig, Rng
 from rfc5269.nodes.events import (
@@ -60,7 +61,7 @@ from rfc5269.nodes.packets import (
 from rfc5269.nodes.par import BADF_SPI_HANDOVER_KEY
 from rfc5269.nodes.records import MnKeyRecord, TokenBucket, key_id
 from rfc5269.nodes.table import CheckResult, CheckSpec, Transition, find_transition, run_transition
-from rfc5269.nodes.trace import CheckRecord, TraceEvent, TraceLog, ignored_event
+from rfc5269.nodes.trace import TraceEvent, TraceLog, ignored_event, malformed_event
 from rfc5269.send.certpath import PathCollector, build_cps
 from rfc5269.send.nonces import make_nonce
 from rfc5269.send.receiver import MessageKind, SecuredMessage, SendReceiver, utc
@@ -334,13 +335,8 @@ class MobileNode:
         try:
             received = open_packet(data, self.interp.badf_length)
         except DecodeError as exc:
-            self.log.record(TraceEvent(
-                actor="MN", node=self.name, time=now, transition="discard a malformed packet",
-                input_kind="malformed", state_before={}, checks=(
-                    CheckRecord("decodes", False, f"{exc.field}: {exc.rule}",
-                                ("RFC5269-4.2-M1", "RFC3971-6.4.6-M1")),),
-                verdict="rejected", reason="malformed", state_after={}, requirements=(),
-                facts={"length": len(data)}))
+            self.log.record(malformed_event("MN", self.name, now, exc.field, exc.rule,
+                                            ("RFC5269-4.2-M1", "RFC3971-6.4.6-M1"), len(data)))
             self._out.append(Rejected("packet", "malformed", exc.ref or exc.field))
             return
         self._ctx.received = received
@@ -635,7 +631,7 @@ class MobileNode:
         assert self._ctx.secured is not None
         self.send.commit(self._ctx.secured)  # only now is the nonce spent (RFC 3971 §5.3.4.1)
         s.answered = True
-        if self.interp.nonce_retention.value == "single-answer":
+        if self.interp.nonce_retention is NonceRetention.SINGLE_ANSWER:
             self.solicitations.pop(s.nonce, None)
         self._out.append(KeyInstalled(self.address, ar, key_id(key), algorithm.name, expires))
         self._out.append(TimerRequest(expires, "key-expiry", str(ar)))

@@ -91,6 +91,17 @@ def ignored_event(actor: str, node: str, time: float, input_kind: str,
         reason="no transition", state_after={"state": state}, requirements=())
 
 
+def malformed_event(actor: str, node: str, time: float, field: str, rule: str,
+                    requirements: tuple[str, ...], length: int) -> TraceEvent:
+    """The record of a received packet that does not decode (its ``decodes`` check failed)."""
+    return TraceEvent(
+        actor=actor, node=node, time=time, transition="discard a malformed packet",
+        input_kind="malformed", state_before={},
+        checks=(CheckRecord("decodes", False, f"{field}: {rule}", requirements),),
+        verdict="rejected", reason="malformed", state_after={}, requirements=(),
+        facts={"length": length})
+
+
 class TraceLog:
     """An append-only list of trace events, shared by the nodes of one run."""
 
