@@ -8,6 +8,9 @@ run and reports the ratio (never a timed assertion in the tests):
   RSA-2048, against the same RSA operations and hashes called directly;
 * :mod:`~rfc5269.bench.rejection` — what an unsigned, malformed or
   wrong-key-hash RtSolPr costs the AR, as a fraction of a valid exchange;
+* :mod:`~rfc5269.bench.floor` — the least Python any implementation runs on
+  those paths (parse, check, answer; reject), timed beside the two above so
+  that a goal out of reach for Python itself shows as such;
 * :mod:`~rfc5269.bench.flood` — a simulated link where legitimate MNs ask for
   keys while an attacker floods the AR (RFC 5269 §5, RFC 3971 §9.2.6);
 * :mod:`~rfc5269.bench.scale` — bytes per key record and per timestamp-cache

@@ -28,7 +28,7 @@ from rfc5269.handover.encryption import check_hkepk, encrypt_handover_key
 from rfc5269.handover.keygen import generate_handover_key
 from rfc5269.interpretations import ExistingKeyLifetime
 from rfc5269.nodes import par
-from rfc5269.nodes.config import ArConfig, InvalidRequestPolicy, Rng
+from rfc5269.nodes.config import ArConfig, InvalidRequestPolicy, NeighbourRouter, Rng
 from rfc5269.nodes.events import (
     Input,
     KeyDiscarded,
@@ -42,6 +42,8 @@ from rfc5269.nodes.events import (
 )
 from rfc5269.nodes.packets import (
     ALL_NODES,
+    ALL_ROUTERS,
+    HeldParameters,
     Received,
     icmpv6_packet,
     open_packet,
@@ -70,8 +72,10 @@ from rfc5269.send.certpath import HeldPath, RouterCertificates
 from rfc5269.send.keys import key_hash
 from rfc5269.send.receiver import MessageKind, SecuredMessage, SendReceiver
 from rfc5269.send.timestamps import TimestampPolicy
+from rfc5269.send.verdict import Reason
 from rfc5269.wire.cert_path import CertificationPathSolicitation
 from rfc5269.wire.fmip import PrRtAdv, RtSolPr
+from rfc5269.wire.mobility import FastBindingUpdate
 from rfc5269.wire.ndopt import (
     IP_NAR_ADDRESS,
     IP_NAR_PREFIX,
@@ -85,7 +89,7 @@ from rfc5269.wire.ndopt import (
     HandoverKeyRequest,
     IpAddressPrefixOption,
     NdOption,
-    RsaSignatureOption,
+    NonceOption,
 )
 
 # ------------------------------------------------------------------ states
@@ -171,6 +175,9 @@ AR_TRANSITIONS: tuple[Transition, ...] = (
 """Every rule of RFC 5269 §3.2 and §3.6 for the AR role (the PAR role is in
 :data:`rfc5269.nodes.par.PAR_TRANSITIONS`)."""
 
+CHECK_SPECS: dict[str, CheckSpec] = {**CHECKS, **par.CHECKS}
+"""The checks of both roles the AR plays, by name."""
+
 
 @dataclass
 class _Context:
@@ -212,6 +219,14 @@ class AccessRouter:
             [HeldPath(config.trust_anchor_certificate, config.certificate_path)])
         self._out: list[Output] = []
         self._ctx = _Context()
+        self._parameters = HeldParameters()
+        self._own_text = {a: str(a) for a in (*self.addresses(), ALL_ROUTERS, ALL_NODES)}
+        """The text of the addresses packets reach the AR at (for trace facts)."""
+        self._source_lla = {config.lla: FmipLinkLayerAddressOption.for_address(LLA_SOURCE,
+                                                                               config.lla)}
+        self._neighbour_options = {n: _neighbour_options(n) for n in config.neighbours}
+        """What a PrRtAdv says of the AR itself and of each neighbouring AR
+        (RFC 5568 §6.1.2), made once for the configured values."""
 
     # -------------------------------------------------------------- API
 
@@ -236,17 +251,11 @@ class AccessRouter:
 
     def state_of(self, cga: IPv6Address, now: float) -> str:
         """The AR's state towards one MN CGA as PAR (derived from its records)."""
-        binding = self.bindings.get(cga)
-        if binding is not None and binding.until > now:
-            return FORWARDING
-        return self.key_state(cga, now)
+        return _state(self.keys.get(cga), self.bindings.get(cga), now)
 
     def key_state(self, cga: IPv6Address, now: float) -> str:
         """The AR role's state towards one MN CGA: ``KEYED`` or ``NO_KEY``."""
-        record = self.keys.get(cga)
-        if record is not None and record.expires > now:
-            return KEYED
-        return NO_KEY
+        return _state(self.keys.get(cga), None, now)
 
     # -------------------------------------------------------------- dispatch
 
@@ -257,16 +266,14 @@ class AccessRouter:
             self._record_malformed(data, now, exc)
             return
         self._ctx.received = received
-        kind = received.kind
-        if kind == "RtSolPr":
-            assert isinstance(received.message, RtSolPr)
-            has_request = any(isinstance(o, HandoverKeyRequest)
-                              for o in received.message.options)
+        message = received.message
+        if isinstance(message, RtSolPr):
+            has_request = received.first(HandoverKeyRequest) is not None
             self._run(AR_TRANSITIONS, "RtSolPr+HKR" if has_request else "RtSolPr",
                       received.src, now)
-        elif kind == "CertificationPathSolicitation":
+        elif isinstance(message, CertificationPathSolicitation):
             self._run(AR_TRANSITIONS, "CPS", received.src, now)
-        elif kind == "FastBindingUpdate":
+        elif isinstance(message, FastBindingUpdate):
             pcoa = received.packet.home_address
             assert pcoa is not None  # the codec requires it for an FBU
             self._run(par.PAR_TRANSITIONS, "FBU", pcoa, now)
@@ -299,26 +306,33 @@ class AccessRouter:
         except LookupError:
             self.log.record(ignored_event("AR", self.name, now, input_kind, state))
             return None
-        checks = {name: (lambda n=name: self._check(n, subject, now)) for name in row.checks}
-        specs = {**CHECKS, **par.CHECKS}
-        facts: dict[str, Any] = {"subject": str(subject)}
-        if self._ctx.received is not None:
-            facts.update(packet_facts(self._ctx.received))
+        facts = self._facts(subject)
         return run_transition(
             row=row, node=self.name, now=now,
             state_before=self._snapshot(subject, now, state),
-            checks=checks, check_specs=specs,
+            check=lambda name: self._check(name, subject, now), check_specs=CHECK_SPECS,
             action=lambda: self._act(row.action, subject, now, facts),
             on_reject=lambda check, reason: self._reject(row, check, reason, subject, now),
             state_after=lambda: self._snapshot(subject, now, None),
             facts=facts, log=self.log,
         )
 
+    def _facts(self, subject: IPv6Address) -> dict[str, Any]:
+        """The trace facts of the input: its subject and what the packet carries."""
+        received = self._ctx.received
+        if received is None:
+            return {"subject": str(subject)}
+        src_text = str(received.src)
+        same = subject is received.src or subject == received.src
+        facts: dict[str, Any] = {"subject": src_text if same else str(subject)}
+        facts.update(packet_facts(received, src_text, self._own_text.get(received.dst)))
+        return facts
+
     def _snapshot(self, subject: IPv6Address, now: float, state: str | None) -> dict[str, Any]:
         record = self.keys.get(subject)
         binding = self.bindings.get(subject)
         return {
-            "state": state or self.state_of(subject, now),
+            "state": state or _state(record, binding, now),
             "key_id": key_id(record.key) if record else None,
             "at": record.at if record else None,
             "expires": record.expires if record else None,
@@ -378,9 +392,9 @@ class AccessRouter:
         the global budget. A plain RtSolPr is always charged: its answer is
         signed.
         """
-        options = self._rtsolpr().options
-        if any(isinstance(o, HandoverKeyRequest) for o in options) and \
-                not any(isinstance(o, RsaSignatureOption) for o in options):
+        received = self._ctx.received
+        assert received is not None and isinstance(received.message, RtSolPr)
+        if not received.is_signed and received.first(HandoverKeyRequest) is not None:
             return CheckResult.ok()
         if not self.per_source.take(subject, now):
             return CheckResult.fail("per-source-rate-limit")
@@ -392,6 +406,11 @@ class AccessRouter:
         """RFC 5269 §3.2 / RFC 3971 §5: CGA, signature, timestamp and nonce of the RtSolPr."""
         received = self._ctx.received
         assert received is not None
+        if not received.is_signed:
+            # The strict decode already checked the checksum and the options, which
+            # SEND checks first; without an RSA Signature option the verdict is
+            # "unsigned" (RFC 3971 §5.2.2), reached here without SEND's second pass.
+            return CheckResult.fail(Reason.UNSIGNED.value)
         verdict = self.send.verify(received.upper_layer, received.src, received.dst, now,
                                    MessageKind.SOLICITATION, cga_address=received.src)
         if not verdict.accepted:
@@ -402,9 +421,9 @@ class AccessRouter:
 
     def check_hkepk_fit(self, subject: IPv6Address, now: float) -> CheckResult:
         """RFC 5269 §4.1: the HKEPK has the CGA key's algorithm and parameters."""
-        secured = self._ctx.secured
-        assert secured is not None
-        request = secured.signed.first(HandoverKeyRequest)
+        secured, received = self._ctx.secured, self._ctx.received
+        assert secured is not None and received is not None
+        request = received.first(HandoverKeyRequest, signed=True)
         if request is None:  # the request option sits after the signature: not signed
             return CheckResult.fail("request-not-signed")
         fit = check_hkepk(request.public_key, secured.public_key_der)
@@ -453,7 +472,7 @@ class AccessRouter:
         record = ArKeyRecord(subject, key, at, algorithm.name, now, expires,
                              key_hash(self._ctx.secured.public_key_der))
         self.keys.put(subject, record)
-        self._send_key(record, self.config.hk_lifetime, now, facts)
+        self._send_key(record, self.config.hk_lifetime, subject, now, facts)
 
     def act_return_existing_key(self, subject: IPv6Address, now: float,
                                 facts: dict[str, Any]) -> None:
@@ -469,20 +488,22 @@ class AccessRouter:
                 record = ArKeyRecord(record.cga, record.key, record.at, record.algorithm,
                                      record.created, now + lifetime, record.cga_key_hash)
                 self.keys.put(subject, record)
-        self._send_key(record, lifetime, now, facts)
+        self._send_key(record, lifetime, subject, now, facts)
 
-    def _send_key(self, record: ArKeyRecord, lifetime: int, now: float,
+    def _send_key(self, record: ArKeyRecord, lifetime: int, subject: IPv6Address, now: float,
                   facts: dict[str, Any]) -> None:
         secured = self._ctx.secured
         assert secured is not None and self._ctx.hkepk is not None
         encrypted = _encrypt_for_mn(record.key, self._ctx.hkepk, self.rng)
         reply = HandoverKeyReply(record.at, lifetime, encrypted)
         self._send_prrtadv(reply, secured.nonce, now, "PrRtAdv with Handover Key Reply")
-        facts.update(key_id=key_id(record.key), at=record.at, lifetime=lifetime,
+        kid = key_id(record.key)
+        facts.update(key_id=kid, at=record.at, lifetime=lifetime,
                      nonce=(secured.nonce or b"").hex())
-        self._out.append(KeyInstalled(record.cga, self.address, key_id(record.key),
-                                      record.algorithm, record.expires))
-        self._out.append(TimerRequest(record.expires, "key-expiry", str(record.cga)))
+        self._out.append(KeyInstalled(record.cga, self.address, kid, record.algorithm,
+                                      record.expires))
+        cga_text = facts["subject"] if record.cga == subject else str(record.cga)
+        self._out.append(TimerRequest(record.expires, "key-expiry", cga_text))
 
     def act_answer_without_key(self, subject: IPv6Address, now: float,
                                facts: dict[str, Any]) -> None:
@@ -531,12 +552,10 @@ class AccessRouter:
     # -------------------------------------------------------------- helpers
 
     def _nonce_of_request(self) -> bytes | None:
-        from rfc5269.wire.ndopt import NonceOption
-
-        for option in self._rtsolpr().options:
-            if isinstance(option, NonceOption):
-                return option.nonce
-        return None
+        received = self._ctx.received
+        assert received is not None
+        option = received.first(NonceOption)
+        return option.nonce if option is not None else None
 
     def _send_prrtadv(self, reply: HandoverKeyReply | None, nonce: bytes | None, now: float,
                       description: str) -> None:
@@ -548,8 +567,10 @@ class AccessRouter:
         if reply is not None:
             options = (*options, reply)
         message = PrRtAdv(code, rtsolpr.identifier, options)
-        packet = signed_icmpv6_packet(message, self.config.identity, received.src, now, nonce,
-                                      self.interp.signed_checksum)
+        identity = self.config.identity
+        packet = signed_icmpv6_packet(message, identity, received.src, now, nonce,
+                                      self.interp.signed_checksum,
+                                      cga_parameters=self._parameters.of(identity))
         self._out.append(SendPacket(packet, description))
 
     def _router_information(self, rtsolpr: RtSolPr) -> tuple[int, tuple[NdOption, ...]]:
@@ -557,8 +578,9 @@ class AccessRouter:
         asked = [o for o in rtsolpr.options if isinstance(o, FmipLinkLayerAddressOption)
                  and o.option_code in (LLA_NEW_ACCESS_POINT, LLA_WILDCARD)]
         wildcard = any(o.option_code == LLA_WILDCARD for o in asked)
+        lla = self.config.lla
         options: list[NdOption] = [
-            FmipLinkLayerAddressOption.for_address(LLA_SOURCE, self.config.lla)]
+            self._source_lla.get(lla) or FmipLinkLayerAddressOption.for_address(LLA_SOURCE, lla)]
         answered = 0
         for o in asked:
             found = list(self.config.neighbours) if wildcard else \
@@ -569,15 +591,28 @@ class AccessRouter:
                 continue
             answered += 1
             for n in found:
-                options.append(FmipLinkLayerAddressOption.for_address(LLA_NEW_ACCESS_POINT,
-                                                                       n.access_point))
-                options.append(FmipLinkLayerAddressOption.for_address(LLA_NAR, n.nar_lla))
-                options.append(IpAddressPrefixOption(IP_NAR_ADDRESS, 128, n.nar_address))
-                options.append(IpAddressPrefixOption(IP_NAR_PREFIX, n.nar_prefix.prefixlen,
-                                                     n.nar_prefix.network_address))
+                options.extend(self._neighbour_options.get(n) or _neighbour_options(n))
         if answered == 0:
             return 2, tuple(options)
         return (0 if answered == len(asked) else 3), tuple(options)
+
+
+def _state(record: ArKeyRecord | None, binding: Binding | None, now: float) -> str:
+    """The AR's state towards one CGA, read off its key record and binding."""
+    if binding is not None and binding.until > now:
+        return FORWARDING
+    if record is not None and record.expires > now:
+        return KEYED
+    return NO_KEY
+
+
+def _neighbour_options(n: NeighbourRouter) -> tuple[NdOption, ...]:
+    """The options describing one neighbouring AR in a PrRtAdv (RFC 5568 §6.1.2, §6.4)."""
+    return (FmipLinkLayerAddressOption.for_address(LLA_NEW_ACCESS_POINT, n.access_point),
+            FmipLinkLayerAddressOption.for_address(LLA_NAR, n.nar_lla),
+            IpAddressPrefixOption(IP_NAR_ADDRESS, 128, n.nar_address),
+            IpAddressPrefixOption(IP_NAR_PREFIX, n.nar_prefix.prefixlen,
+                                  n.nar_prefix.network_address))
 
 
 def _names(option: FmipLinkLayerAddressOption, access_point: bytes) -> bool:

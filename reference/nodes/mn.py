@@ -50,6 +50,7 @@ from rfc5269.nodes.events import (
     TimerRequest,
 )
 from rfc5269.nodes.packets import (
+    ALL_NODES,
     ALL_ROUTERS,
     Received,
     icmpv6_packet,
@@ -271,6 +272,8 @@ class MobileNode:
         self._cps_wait: dict[IPv6Address, float] = {}
         self.awaiting_path: set[bytes] = set()
         """Nonces answered by a PrRtAdv held for its certification path: not retransmitted."""
+        self._own_text = {a: str(a) for a in (self.address, ALL_NODES)}
+        """The text of the addresses packets reach the MN at (for trace facts)."""
 
     # -------------------------------------------------------------- API
 
@@ -290,9 +293,13 @@ class MobileNode:
 
     def state_of(self, ar: IPv6Address, now: float) -> str:
         """The MN's state towards one AR (derived from its records)."""
+        return self._state(ar, self.key_for(ar, now))
+
+    def _state(self, ar: IPv6Address, key: MnKeyRecord | None) -> str:
+        """``state_of`` given the valid key for ``ar`` (None without one)."""
         if ar in self.pending_fbu:
             return HANDOVER
-        if self.key_for(ar, now) is not None:
+        if key is not None:
             return KEYED
         if ar in self.parked:
             return AWAITING_PATH
@@ -325,9 +332,10 @@ class MobileNode:
         the solicitation goes with it, so the MN's state stays bounded.
         """
         lifetime = float(self.send.nonces.lifetime)
-        for nonce, s in list(self.solicitations.items()):
-            if max(s.sent, s.last_sent) + lifetime <= now:
-                del self.solicitations[nonce]
+        stale = [nonce for nonce, s in self.solicitations.items()
+                 if max(s.sent, s.last_sent) + lifetime <= now]
+        for nonce in stale:
+            del self.solicitations[nonce]
 
     # -------------------------------------------------------------- dispatch
 
@@ -375,40 +383,46 @@ class MobileNode:
 
     def _run(self, input_kind: str, peer: IPv6Address, now: float,
              state_override: str | None = None) -> TraceEvent | None:
-        state = state_override or self.state_of(peer, now)
+        key = self.key_for(peer, now)
+        state = state_override or self._state(peer, key)
         try:
             row = find_transition(MN_TRANSITIONS, state, input_kind)
         except LookupError:
             self.log.record(ignored_event("MN", self.name, now, input_kind, state))
             return None
         facts = self._ctx.facts
-        facts["peer"] = str(peer)
-        if self._ctx.received is not None:
-            facts.update(packet_facts(self._ctx.received))
+        received = self._ctx.received
+        if received is None:
+            facts["peer"] = str(peer)
+        else:
+            src_text = str(received.src)
+            same = peer is received.src or peer == received.src
+            facts["peer"] = src_text if same else str(peer)
+            facts.update(packet_facts(received, src_text, self._own_text.get(received.dst)))
         return run_transition(
             row=row, node=self.name, now=now,
-            state_before=self._snapshot(peer, now, state),
-            checks={name: self._bound_check(name, peer, now) for name in row.checks},
+            state_before=self._snapshot(peer, state, key),
+            check=lambda name: self._check(name, peer, now),
             check_specs=CHECKS,
             action=lambda: getattr(self, row.action)(peer, now),
             on_reject=lambda check, reason: self._reject(row, check, reason, peer, now),
-            state_after=lambda: self._snapshot(peer, now, None),
+            state_after=lambda: self._snapshot(peer, None, self.key_for(peer, now)),
             facts=facts, log=self.log,
         )
 
-    def _bound_check(self, name: str, peer: IPv6Address,
-                     now: float) -> Callable[[], CheckResult]:
+    def _check(self, name: str, peer: IPv6Address, now: float) -> CheckResult:
         method: Callable[[IPv6Address, float], CheckResult] = getattr(self, f"check_{name}")
-        return lambda: method(peer, now)
+        return method(peer, now)
 
-    def _snapshot(self, peer: IPv6Address, now: float, state: str | None) -> dict[str, Any]:
-        record = self.key_for(peer, now)
+    def _snapshot(self, peer: IPv6Address, state: str | None,
+                  record: MnKeyRecord | None) -> dict[str, Any]:
+        """The trace's view of the MN's state towards ``peer``; ``record`` its valid key."""
         return {
-            "state": state or self.state_of(peer, now),
+            "state": state or self._state(peer, record),
             "key_id": key_id(record.key) if record else None,
             "at": record.at if record else None,
             "expires": record.expires if record else None,
-            "outstanding_nonces": sorted(n.hex() for n in self.solicitations),
+            "outstanding_nonces": sorted(map(bytes.hex, self.solicitations)),
             "keys_held": len(self.keys),
         }
 
@@ -451,8 +465,8 @@ class MobileNode:
 
     def check_has_key_reply(self, peer: IPv6Address, now: float) -> CheckResult:
         """RFC 5269 §3.3 concerns PrRtAdvs that carry a Handover Key Reply."""
-        _, message = self._prrtadv()
-        if any(isinstance(o, HandoverKeyReply) for o in message.options):
+        received, _ = self._prrtadv()
+        if received.first(HandoverKeyReply) is not None:
             return CheckResult.ok()
         return CheckResult.fail("no-key-reply")
 
@@ -475,9 +489,9 @@ class MobileNode:
 
     def check_reply_signed(self, peer: IPv6Address, now: float) -> CheckResult:
         """RFC 3971 §5.2.2: options after the signature are ignored; the reply must precede it."""
-        secured = self._ctx.secured
-        assert secured is not None
-        reply = secured.signed.first(HandoverKeyReply)
+        received, _ = self._prrtadv()
+        assert self._ctx.secured is not None
+        reply = received.first(HandoverKeyReply, signed=True)
         if reply is None:
             return CheckResult.fail("reply-not-signed")
         self._ctx.reply = reply
@@ -633,13 +647,15 @@ class MobileNode:
         s.answered = True
         if self.interp.nonce_retention is NonceRetention.SINGLE_ANSWER:
             self.solicitations.pop(s.nonce, None)
-        self._out.append(KeyInstalled(self.address, ar, key_id(key), algorithm.name, expires))
-        self._out.append(TimerRequest(expires, "key-expiry", str(ar)))
+        kid = key_id(key)
+        ar_text = self._ctx.facts["peer"] if ar == peer else str(ar)
+        self._out.append(KeyInstalled(self.address, ar, kid, algorithm.name, expires))
+        self._out.append(TimerRequest(expires, "key-expiry", ar_text))
         refresh = expires - self.config.refresh_margin
         if refresh > now:
-            self._out.append(TimerRequest(refresh, "key-refresh", str(ar)))
-        self._ctx.facts.update(key_id=key_id(key), at=reply.algorithm_type,
-                               lifetime=reply.key_lifetime, stored_as=str(ar))
+            self._out.append(TimerRequest(refresh, "key-refresh", ar_text))
+        self._ctx.facts.update(key_id=kid, at=reply.algorithm_type,
+                               lifetime=reply.key_lifetime, stored_as=ar_text)
 
     def _key_name(self, source: IPv6Address, s: Solicitation) -> IPv6Address:
         """The AR address that names the key (switch CL-05)."""

@@ -15,19 +15,20 @@ Thin, readable glue between the nodes and the codec/SEND layers:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from ipaddress import IPv6Address
-from typing import Any
+from typing import Any, TypeVar
 
 from rfc5269.constants import IPPROTO_ICMPV6
 from rfc5269.interpretations import BadfLength, SignedChecksum
-from rfc5269.send.sender import SendIdentity
+from rfc5269.send.sender import SendIdentity, send_options
 from rfc5269.send.signature import sign_message
 from rfc5269.wire.cert_path import (
     CertificationPathAdvertisement,
     CertificationPathSolicitation,
 )
+from rfc5269.wire.cga_params import CgaParameters
 from rfc5269.wire.fmip import PrRtAdv, RtSolPr
 from rfc5269.wire.ipv6 import (
     DestinationOptionsHeader,
@@ -38,6 +39,8 @@ from rfc5269.wire.ipv6 import (
 )
 from rfc5269.wire.mobility import BindingAuthorizationDataFmip, FastBindingAck, FastBindingUpdate
 from rfc5269.wire.ndopt import NonceOption, RsaSignatureOption
+
+OptionT = TypeVar("OptionT")
 
 ALL_ROUTERS = IPv6Address("ff02::2")
 ALL_NODES = IPv6Address("ff02::1")
@@ -55,13 +58,39 @@ def signed_icmpv6_packet(
     now: float | Fraction,
     nonce: bytes | None,
     signed_checksum: SignedChecksum,
+    *,
+    cga_parameters: CgaParameters | None = None,
 ) -> bytes:
-    """The whole IPv6 packet carrying ``message`` SEND-signed by ``identity``."""
-    with_send = _with_options(message, identity.options(now, nonce))
-    unsigned = with_send.encode(identity.address, dst)
+    """The whole IPv6 packet carrying ``message`` SEND-signed by ``identity``.
+
+    ``cga_parameters``, when the caller holds them, are ``identity.parameters``
+    (decoded once rather than for every message).
+    """
+    if cga_parameters is None:
+        cga_parameters = identity.parameters
+    with_send = _with_options(message, send_options(now, cga_parameters, nonce))
+    unsigned = with_send.encode()  # the checksum is sign_message's to compute
     icmp = sign_message(unsigned, identity.address, dst, identity.private_key,
                         signed_checksum=signed_checksum)
     return _ipv6(identity.address, dst, icmp)
+
+
+class HeldParameters:
+    """The CGA Parameters of a node's SEND identity, decoded once per identity.
+
+    A node's configuration (hence its identity) may be replaced; the
+    parameters are decoded again whenever the identity is another object.
+    """
+
+    def __init__(self) -> None:
+        self._held: tuple[SendIdentity, CgaParameters] | None = None
+
+    def of(self, identity: SendIdentity) -> CgaParameters:
+        """``identity.parameters``."""
+        held = self._held
+        if held is None or held[0] is not identity:
+            held = self._held = (identity, identity.parameters)
+        return held[1]
 
 
 def icmpv6_packet(
@@ -104,7 +133,14 @@ def mobility_packet(
 
 @dataclass(frozen=True)
 class Received:
-    """A decoded packet: its header fields, the upper-layer message and the raw octets."""
+    """A decoded packet: its header fields, the upper-layer message and the raw octets.
+
+    ``options`` are the message's options in wire order (none for a message
+    without options); ``signature_index`` is the index among them of the first
+    RSA Signature option (their number when there is none): RFC 3971 §5.2
+    signs the options before it and §5.2.2 has the receiver ignore those
+    after it.
+    """
 
     packet: IPv6Packet
     src: IPv6Address
@@ -112,11 +148,42 @@ class Received:
     hop_limit: int
     message: Any
     upper_layer: bytes
+    options: tuple[Any, ...] = field(init=False, repr=False, compare=False)
+    signature_index: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        options = tuple(getattr(self.message, "options", ()))
+        index = len(options)
+        for i, option in enumerate(options):
+            if isinstance(option, RsaSignatureOption):
+                index = i
+                break
+        object.__setattr__(self, "options", options)
+        object.__setattr__(self, "signature_index", index)
 
     @property
     def kind(self) -> str:
         """The message's class name (``"RtSolPr"``, ``"FastBindingUpdate"``, ...)."""
         return type(self.message).__name__
+
+    @property
+    def is_signed(self) -> bool:
+        """Whether the message carries an RSA Signature option (RFC 3971 §5.2)."""
+        return self.signature_index < len(self.options)
+
+    @property
+    def signed_options(self) -> tuple[Any, ...]:
+        """The options a SEND signature covers: those before the first RSA Signature option."""
+        return self.options[:self.signature_index]
+
+    def first(self, cls: type[OptionT], *, signed: bool = False) -> OptionT | None:
+        """The first option of type ``cls`` (among the signed ones with ``signed``), if any."""
+        options = self.options
+        for i in range(self.signature_index if signed else len(options)):
+            option = options[i]
+            if isinstance(option, cls):
+                return option
+        return None
 
 
 def open_packet(data: bytes, badf_length: BadfLength) -> Received:
@@ -127,27 +194,33 @@ def open_packet(data: bytes, badf_length: BadfLength) -> Received:
                     packet.payload, bytes(raw_upper))
 
 
-def packet_facts(received: Received) -> dict[str, Any]:
+def packet_facts(received: Received, src_text: str | None = None,
+                 dst_text: str | None = None) -> dict[str, Any]:
     """What a trace event records of a received packet (no key material).
 
     Addresses, the message kind, the Key Hash of the first RSA Signature
     option (whether or not it verifies), the nonce, the identifier, and for
     Mobility Header messages the PCoA, Sequence Number and BADF SPI. The
     model's conformance checker maps these onto its abstract events.
+    ``src_text`` and ``dst_text``, when the caller has them, are the
+    addresses' text (``str`` of each).
     """
-    facts: dict[str, Any] = {"src": str(received.src), "dst": str(received.dst),
+    facts: dict[str, Any] = {"src": src_text or str(received.src),
+                             "dst": dst_text or str(received.dst),
                              "message": received.kind, "hop_limit": received.hop_limit}
     message = received.message
-    for option in getattr(message, "options", ()):
-        if isinstance(option, RsaSignatureOption) and "signer_key_hash" not in facts:
-            facts["signer_key_hash"] = option.key_hash.hex()
-        elif isinstance(option, NonceOption) and "nonce" not in facts:
-            facts["nonce"] = option.nonce.hex()
+    for option in received.options:
+        if isinstance(option, RsaSignatureOption):
+            if "signer_key_hash" not in facts:
+                facts["signer_key_hash"] = option.key_hash.hex()
+        elif isinstance(option, NonceOption):
+            if "nonce" not in facts:
+                facts["nonce"] = option.nonce.hex()
         elif isinstance(option, BindingAuthorizationDataFmip):
             facts["spi"] = option.spi
     if hasattr(message, "identifier"):
         facts["identifier"] = message.identifier
-    if isinstance(message, FastBindingUpdate | FastBindingAck):
+    if isinstance(message, (FastBindingUpdate, FastBindingAck)):
         facts["sequence"] = message.sequence
         home = received.packet.home_address
         if home is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from rfc5269.nodes.trace import CheckRecord, TraceEvent, TraceLog
@@ -63,6 +64,17 @@ class CheckSpec:
     requirements: tuple[str, ...]
     description: str
 
+    @cached_property
+    def passed(self) -> CheckRecord:
+        """The trace record of this check passing (one shared instance: records are frozen)."""
+        return CheckRecord(self.name, True, None, self.requirements)
+
+    def record(self, result: CheckResult) -> CheckRecord:
+        """The trace record of one outcome of this check."""
+        if result.passed:
+            return self.passed
+        return CheckRecord(self.name, False, result.reason, self.requirements)
+
 
 def find_transition(table: tuple[Transition, ...], state: str, input_kind: str) -> Transition:
     """The row for ``(state, input_kind)``; ``*`` in a row's state matches any state."""
@@ -78,7 +90,7 @@ def run_transition(
     node: str,
     now: float,
     state_before: dict[str, Any],
-    checks: Mapping[str, Callable[[], CheckResult]],
+    check: Callable[[str], CheckResult],
     check_specs: Mapping[str, CheckSpec],
     action: Callable[[], None],
     on_reject: Callable[[str, str], None],
@@ -88,16 +100,15 @@ def run_transition(
 ) -> TraceEvent:
     """Perform the row's checks in order; run the action or the reject handler; record it.
 
-    ``on_reject`` receives the failed check's name and reason.
+    ``check`` performs the check of that name; ``on_reject`` receives the
+    failed check's name and reason.
     """
     records: list[CheckRecord] = []
     failed: CheckRecord | None = None
     for name in row.checks:
-        result = checks[name]()
-        spec = check_specs[name]
-        record = CheckRecord(name, result.passed, result.reason, spec.requirements)
+        record = check_specs[name].record(check(name))
         records.append(record)
-        if not result.passed:
+        if not record.passed:
             failed = record
             break
     if failed is None:
