@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Self
 
 from rfc5269.errors import DecodeError, EncodeError, WireError
-from rfc5269.wire.describe import Field, Kind, fixed_layout, reserved, type_field, uint
+from rfc5269.wire.describe import Field, Kind, fast_init, fixed_layout, reserved, type_field, uint
 from rfc5269.wire.icmpv6 import Address, verify_icmpv6_checksum, with_icmpv6_checksum
 from rfc5269.wire.ndopt import (
     NAME_TYPE_DER_X501,
@@ -22,6 +22,7 @@ from rfc5269.wire.ndopt import (
     decode_options,
     encode_options,
     options_before_signature,
+    options_canonical,
 )
 
 REF_CPS = "RFC 3971 §6.4.1"
@@ -42,6 +43,7 @@ def _options(ref: str) -> Field:
                  length_from="the rest of the message", label="Options ...")
 
 
+@fast_init
 @dataclass(frozen=True)
 class CertificationPathSolicitation:
     """Certification Path Solicitation (RFC 3971 §6.4.1), ICMPv6 type 148."""
@@ -72,6 +74,11 @@ class CertificationPathSolicitation:
                                 REF_CPS)
                 return
 
+    def is_canonical(self, data: bytes) -> bool:
+        """Whether ``data``, the octets this message was decoded from, are what
+        :meth:`encode` builds from it (the checksum aside)."""
+        return options_canonical(data[8:], self.options)
+
     def encode(self, src: Address | None = None, dst: Address | None = None) -> bytes:
         self.check(EncodeError)
         head = fixed_layout(CertificationPathSolicitation).pack(
@@ -91,6 +98,7 @@ class CertificationPathSolicitation:
         return msg
 
 
+@fast_init
 @dataclass(frozen=True)
 class CertificationPathAdvertisement:
     """Certification Path Advertisement (RFC 3971 §6.4.2), ICMPv6 type 149."""
@@ -124,6 +132,13 @@ class CertificationPathAdvertisement:
                              for o in options_before_signature(self.options)):
             raise error("CertificationPathAdvertisement.options",
                         "Trust Anchor options may appear only in the first component", REF_CPA)
+
+    def is_canonical(self, data: bytes) -> bool:
+        """Whether ``data``, the octets this message was decoded from, are what
+        :meth:`encode` builds from it (the checksum aside): Reserved zero, options
+        canonical."""
+        return (fixed_layout(CertificationPathAdvertisement).reserved_clear(data)
+                and options_canonical(data[12:], self.options))
 
     def encode(self, src: Address | None = None, dst: Address | None = None) -> bytes:
         self.check(EncodeError)

@@ -14,12 +14,13 @@ from typing import ClassVar, Self
 
 from rfc5269.errors import DecodeError, EncodeError
 from rfc5269.wire.der import der_element_length
-from rfc5269.wire.describe import Field, Kind, fixed_layout, uint
+from rfc5269.wire.describe import Field, Kind, fast_init, fixed_layout, uint
 
 REF = "RFC 3972 §3"
 EXT_REF = "RFC 4581 §3"
 
 
+@fast_init
 @dataclass(frozen=True)
 class ExtensionField:
     """One CGA extension field (RFC 4581 §3): 16-bit type, 16-bit length, value."""
@@ -61,6 +62,7 @@ def decode_extension_fields(data: bytes) -> tuple[ExtensionField, ...]:
     return tuple(out)
 
 
+@fast_init
 @dataclass(frozen=True)
 class CgaParameters:
     """The CGA Parameters data structure (RFC 3972 §3).
@@ -88,22 +90,27 @@ class CgaParameters:
     raw: bytes = field(default=b"", compare=False, repr=False)
 
     def encode(self) -> bytes:
-        head = fixed_layout(CgaParameters).pack({
+        head = _LAYOUT.pack({
             "modifier": self.modifier, "subnet_prefix": self.subnet_prefix,
             "collision_count": self.collision_count})
         if not self.public_key or der_length_or_none(self.public_key) != len(self.public_key):
             raise EncodeError("CgaParameters.public_key",
                               "must be exactly one DER SEQUENCE", REF)
-        return head + self.public_key + b"".join(e.encode() for e in self.extension_fields)
+        if not self.extension_fields:
+            return head + self.public_key
+        return head + self.public_key + b"".join([e.encode() for e in self.extension_fields])
 
     @classmethod
     def decode(cls, data: bytes) -> Self:
         data = bytes(data)
-        v = fixed_layout(cls).unpack(data)
-        key_len = der_element_length(data, 25, "CgaParameters.public_key", REF)
-        key = data[25:25 + key_len]
-        ext = decode_extension_fields(data[25 + key_len:])
-        return cls(v["modifier"], v["subnet_prefix"], v["collision_count"], key, ext, raw=data)
+        v = _LAYOUT.unpack(data)
+        end = 25 + der_element_length(data, 25, "CgaParameters.public_key", REF)
+        ext = decode_extension_fields(data[end:]) if end < len(data) else ()
+        return cls(v["modifier"], v["subnet_prefix"], v["collision_count"], data[25:end], ext,
+                   raw=data)
+
+
+_LAYOUT = fixed_layout(CgaParameters)
 
 
 def der_length_or_none(data: bytes) -> int | None:

@@ -5,7 +5,8 @@ order, as a tuple of :class:`Field` (its ``FIELDS`` class attribute). From
 that single description come
 
 * the fixed-size part of the encoder and of the strict decoder
-  (:class:`FixedLayout`),
+  (:class:`FixedLayout`, compiled once into a :class:`struct.Struct` and a
+  generated function whose text can be read as ``fixed_layout(cls).source``),
 * the RFC-style bit diagram (:func:`rfc5269.wire.diagram.bit_diagram`),
 * the scapy layer (generated elsewhere from the same tuple).
 
@@ -13,18 +14,25 @@ The description is data; the variable-length tail of a structure (options,
 keys, signatures) is named in the table with its :class:`Kind` and a
 ``length_from`` sentence, and is handled by the structure's own small
 ``decode``/``encode`` code.
+
+:func:`fast_init` gives the codec's frozen dataclasses a cheaper constructor
+with the same signature (decoding builds many small objects).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import inspect
 import ipaddress
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from rfc5269.errors import DecodeError, EncodeError
+
+_T = TypeVar("_T")
 
 
 class Kind(enum.Enum):
@@ -119,12 +127,46 @@ class _Slot:
     mask: int
 
 
+class Unpack(Protocol):
+    """Signature of :attr:`FixedLayout.unpack`."""
+
+    def __call__(self, data: bytes, offset: int = 0, /) -> dict[str, Any]: ...
+
+
+class Pack(Protocol):
+    """Signature of :attr:`FixedLayout.pack`."""
+
+    def __call__(self, values: dict[str, Any], /) -> bytes: ...
+
+
 class FixedLayout:
     """Encoder and strict decoder for the fixed-size leading fields of a description.
 
     The fixed part is the longest prefix of fields whose ``bits`` is known;
     it must be a whole number of octets, and BYTES / IPV6 fields must start
     on an octet boundary.
+
+    Two readings of the same table are offered:
+
+    * :meth:`unpack_interpreted` / :meth:`pack_interpreted` walk the fields one
+      by one; they are the plain statement of what the table means;
+    * :attr:`unpack` / :attr:`pack` are the same rules compiled once, when the
+      layout is built, into one precomputed :class:`struct.Struct` and a small
+      generated function (its text is :attr:`source`, for anyone who wants to
+      read it). The tests check that both readings agree; a table the
+      compiler does not handle uses the interpreted reading.
+    """
+
+    unpack: Unpack
+    """Values of the fixed fields at ``data[offset:]``, checking TYPE and ``valid`` rules.
+
+    Reserved fields are read and dropped (ignored on receipt). Raises
+    DecodeError when the data is too short or a rule is broken.
+    """
+    pack: Pack
+    """The fixed part from ``values``; TYPE fields take their constant, RESERVED zero.
+
+    Raises EncodeError when a value does not fit its width or breaks its rule.
     """
 
     def __init__(self, owner: str, fields: tuple[Field, ...]) -> None:
@@ -151,36 +193,50 @@ class FixedLayout:
                 slots.append(_Slot(f, 0, total - pos - f.bits, (1 << f.bits) - 1))
             pos += f.bits
         self.slots = tuple(slots)
-        self._int_slots = tuple(s for s in slots if s.field.kind not in (Kind.BYTES, Kind.IPV6))
-        self._oct_slots = tuple(s for s in slots if s.field.kind in (Kind.BYTES, Kind.IPV6))
-        self._struct = _octet_struct(prefix)
-        carried = [f for f in prefix if f.kind is not Kind.RESERVED]
-        self._names = tuple(f.name for f in carried)
-        self._carried = tuple(carried)
-        self._checked = tuple((i, f) for i, f in enumerate(carried)
-                              if f.kind is Kind.TYPE or f.valid is not None)
-        # (index, required value or None, validator or None, field) for the fast path
-        self._checks = tuple((i, f.default if f.kind is Kind.TYPE else None, f.valid, f)
-                             for i, f in self._checked)
-        self._addresses = tuple(f.name for f in carried if f.kind is Kind.IPV6)
+        self.reserved_mask = 0
+        """The bits of the fixed part that RESERVED fields occupy, as a big-endian integer."""
+        for s in slots:
+            if s.field.kind is Kind.RESERVED:
+                self.reserved_mask |= s.mask << s.shift
+        compiled = _compile(self, tuple(prefix))
+        if compiled is None:
+            self.source = ""
+            self.unpack = self.unpack_interpreted
+            self.pack = self.pack_interpreted
+        else:
+            self.source, self.unpack, self.pack = compiled
 
-    def unpack(self, data: bytes, offset: int = 0) -> dict[str, Any]:
-        """Values of the fixed fields at ``data[offset:]``, checking TYPE and ``valid`` rules.
+    def reserved_clear(self, data: bytes, offset: int = 0) -> bool:
+        """Whether every RESERVED field of the fixed part at ``data[offset:]`` is zero.
 
-        Reserved fields are read and dropped (ignored on receipt).
+        Decoders ignore reserved fields and encoders write zero, so received
+        octets with a reserved bit set are not what :attr:`pack` would build.
         """
+        if not self.reserved_mask:
+            return True
+        return not int.from_bytes(data[offset:offset + self.size], "big") & self.reserved_mask
+
+    def too_short(self, data: bytes, offset: int) -> DecodeError:
+        """The error for ``data[offset:]`` shorter than the fixed part."""
+        return DecodeError(self.owner, f"needs at least {self.size} octets, has "
+                           f"{max(len(data) - offset, 0)}", self.slots[0].field.ref)
+
+    def unpack_interpreted(self, data: bytes, offset: int = 0) -> dict[str, Any]:
+        """:attr:`unpack`, reading the table field by field."""
         end = offset + self.size
         if len(data) < end:
-            raise DecodeError(self.owner, f"needs at least {self.size} octets, has "
-                              f"{max(len(data) - offset, 0)}", self.slots[0].field.ref)
-        if self._struct is not None:
-            return self._unpack_octets(data, offset)
+            raise self.too_short(data, offset)
         word = int.from_bytes(data[offset:end], "big")
         out: dict[str, Any] = {}
-        for s in self._int_slots:
+        for s in self.slots:
             f = s.field
-            v = (word >> s.shift) & s.mask
             k = f.kind
+            if k is Kind.BYTES or k is Kind.IPV6:
+                assert f.bits is not None
+                raw = data[offset + s.offset: offset + s.offset + f.bits // 8]
+                out[f.name] = ipaddress.IPv6Address(raw) if k is Kind.IPV6 else bytes(raw)
+                continue
+            v = (word >> s.shift) & s.mask
             if k is Kind.RESERVED:
                 continue
             if k is Kind.FLAG:
@@ -192,25 +248,25 @@ class FixedLayout:
             if f.valid is not None and not f.valid(v):
                 raise DecodeError(f"{self.owner}.{f.name}", f.rule, f.ref)
             out[f.name] = v
-        for s in self._oct_slots:
-            f = s.field
-            assert f.bits is not None
-            raw = data[offset + s.offset: offset + s.offset + f.bits // 8]
-            out[f.name] = ipaddress.IPv6Address(raw) if f.kind is Kind.IPV6 else bytes(raw)
         return out
 
-    def pack(self, values: dict[str, Any]) -> bytes:
-        """The fixed part from ``values``; TYPE fields take their constant, RESERVED zero.
-
-        Raises EncodeError when a value does not fit its width or breaks its rule.
-        """
-        if self._struct is not None:
-            return self._pack_octets(values)
+    def pack_interpreted(self, values: dict[str, Any]) -> bytes:
+        """:attr:`pack`, reading the table field by field."""
         word = 0
-        for s in self._int_slots:
+        octets: list[tuple[int, bytes]] = []
+        for s in self.slots:
             f = s.field
             k = f.kind
+            assert f.bits is not None
             if k is Kind.RESERVED:
+                continue
+            if k is Kind.BYTES or k is Kind.IPV6:
+                v = values.get(f.name, f.default)
+                raw = v.packed if isinstance(v, ipaddress.IPv6Address) else bytes(v)
+                if len(raw) != f.bits // 8:
+                    raise EncodeError(f"{self.owner}.{f.name}",
+                                      f"must be {f.bits // 8} octets, has {len(raw)}", f.ref)
+                octets.append((s.offset, raw))
                 continue
             if k is Kind.TYPE:
                 v = f.default
@@ -223,85 +279,133 @@ class FixedLayout:
                     raise EncodeError(f"{self.owner}.{f.name}", f.rule, f.ref)
             word |= v << s.shift
         out = bytearray(word.to_bytes(self.size, "big"))
-        for s in self._oct_slots:
-            f = s.field
-            assert f.bits is not None
-            v = values.get(f.name, f.default)
-            raw = v.packed if isinstance(v, ipaddress.IPv6Address) else bytes(v)
-            if len(raw) != f.bits // 8:
-                raise EncodeError(f"{self.owner}.{f.name}",
-                                  f"must be {f.bits // 8} octets, has {len(raw)}", f.ref)
-            out[s.offset: s.offset + len(raw)] = raw
+        for offset, raw in octets:
+            out[offset: offset + len(raw)] = raw
         return bytes(out)
-
-
-    def _unpack_octets(self, data: bytes, offset: int) -> dict[str, Any]:
-        """Fast path when every field is whole octets: one ``struct`` call."""
-        assert self._struct is not None
-        values = self._struct.unpack_from(data, offset)
-        for i, required, valid, f in self._checks:
-            v = values[i]
-            if required is not None:
-                if v != required:
-                    raise DecodeError(f"{self.owner}.{f.name}", f.rule or f"must be {required}",
-                                      f.ref)
-            elif valid is not None and not valid(v):
-                raise DecodeError(f"{self.owner}.{f.name}", f.rule, f.ref)
-        out = dict(zip(self._names, values, strict=True))
-        for name in self._addresses:
-            out[name] = ipaddress.IPv6Address(out[name])
-        return out
-
-    def _pack_octets(self, values: dict[str, Any]) -> bytes:
-        """Fast path when every field is whole octets: one ``struct`` call."""
-        assert self._struct is not None
-        args: list[Any] = []
-        for f in self._carried:
-            k = f.kind
-            if k is Kind.TYPE:
-                args.append(f.default)
-                continue
-            v = values.get(f.name, f.default)
-            if k is Kind.IPV6 or k is Kind.BYTES:
-                raw = v.packed if isinstance(v, ipaddress.IPv6Address) else bytes(v)
-                assert f.bits is not None
-                if len(raw) != f.bits // 8:
-                    raise EncodeError(f"{self.owner}.{f.name}",
-                                      f"must be {f.bits // 8} octets, has {len(raw)}", f.ref)
-                args.append(raw)
-                continue
-            v = int(v)
-            assert f.bits is not None
-            if v < 0 or v >> f.bits:
-                raise EncodeError(f"{self.owner}.{f.name}", f"{v} does not fit in {f.bits} bits",
-                                  f.ref)
-            if f.valid is not None and not f.valid(v):
-                raise EncodeError(f"{self.owner}.{f.name}", f.rule, f.ref)
-            args.append(v)
-        return self._struct.pack(*args)
 
 
 _INT_CODES = {8: "B", 16: "H", 32: "I", 64: "Q"}
 
 
-def _octet_struct(fields: list[Field]) -> struct.Struct | None:
-    """A ``struct`` for a fixed part made only of whole, aligned octet fields, else None."""
+def _units(prefix: tuple[Field, ...]) -> tuple[str, list[list[tuple[Field, int]]]] | None:
+    """Split a fixed part into :mod:`struct` items.
+
+    Returns the struct format and, for each item it yields, the fields it
+    holds with their bit shift inside it (several for a group of bit fields
+    such as ``A|H|L|K|Reserved``). Whole reserved octets become pad bytes.
+    None when the fields do not fall into 8/16/32/64-bit integers and
+    octet strings.
+    """
     fmt = "!"
-    pos = 0
-    for f in fields:
+    units: list[list[tuple[Field, int]]] = []
+    group: list[Field] = []
+    for f in prefix:
         assert f.bits is not None
-        if pos % 8 or f.bits % 8:
-            return None
-        if f.kind is Kind.RESERVED:
+        octet_sized = not group and f.bits % 8 == 0
+        if octet_sized and f.kind is Kind.RESERVED:
             fmt += f"{f.bits // 8}x"
-        elif f.kind in (Kind.BYTES, Kind.IPV6):
+        elif octet_sized and f.kind in (Kind.BYTES, Kind.IPV6):
             fmt += f"{f.bits // 8}s"
-        elif f.bits in _INT_CODES:
+            units.append([(f, 0)])
+        elif octet_sized and f.bits in _INT_CODES:
             fmt += _INT_CODES[f.bits]
-        else:
+            units.append([(f, 0)])
+        elif f.kind in (Kind.BYTES, Kind.IPV6):
             return None
-        pos += f.bits
-    return struct.Struct(fmt)
+        else:
+            group.append(f)
+            width = sum(g.bits or 0 for g in group)
+            if width % 8 == 0:
+                if width not in _INT_CODES:
+                    return None
+                fmt += _INT_CODES[width]
+                unit: list[tuple[Field, int]] = []
+                for g in group:
+                    width -= g.bits or 0
+                    unit.append((g, width))
+                units.append(unit)
+                group = []
+    if group:
+        return None
+    return fmt, units
+
+
+def _compile(layout: FixedLayout, prefix: tuple[Field, ...]) -> tuple[str, Unpack, Pack] | None:
+    """Generate the ``unpack`` and ``pack`` functions of ``layout`` from its fields.
+
+    The generated text only inlines what the table says (widths, shifts,
+    TYPE values, the ``valid`` callables, the error texts); it is kept as
+    ``layout.source``.
+    """
+    split = _units(prefix)
+    if split is None:
+        return None
+    fmt, units = split
+    owner = layout.owner
+    ns: dict[str, Any] = {"_S": struct.Struct(fmt), "_short": layout.too_short,
+                          "_DecodeError": DecodeError, "_EncodeError": EncodeError,
+                          "_IPv6Address": ipaddress.IPv6Address}
+    names = [f"u{i}" for i in range(len(units))]
+    dec = ["def unpack(data, offset=0):",
+           f"    if len(data) < offset + {layout.size}:",
+           "        raise _short(data, offset)"]
+    if names:
+        dec.append(f"    {', '.join(names)}, = _S.unpack_from(data, offset)")
+    enc = ["def pack(values):", "    get = values.get"]
+    out: list[str] = []
+    args: list[str] = []
+    for u, unit in zip(names, units, strict=True):
+        parts: list[str] = []
+        for f, shift in unit:
+            assert f.bits is not None
+            k, var, where = f.kind, f"v_{f.name}", repr(f"{owner}.{f.name}")
+            if k is Kind.RESERVED:
+                continue
+            mask = (1 << f.bits) - 1
+            whole = len(unit) == 1
+            # decoding
+            if k in (Kind.BYTES, Kind.IPV6):
+                value = u if k is Kind.BYTES else f"_IPv6Address({u})"
+                dec.append(f"    {var} = {value}")
+            else:
+                value = u if whole else f"(({u} >> {shift}) & {mask:#x})"
+                dec.append(f"    {var} = {value}" + (" != 0" if k is Kind.FLAG else ""))
+            if k is Kind.TYPE:
+                dec += [f"    if {var} != {f.default!r}:",
+                        f"        raise _DecodeError({where}, "
+                        f"{f.rule or f'must be {f.default}'!r}, {f.ref!r})"]
+            elif f.valid is not None:
+                ns[f"_valid_{f.name}"] = f.valid
+                dec += [f"    if not _valid_{f.name}({var}):",
+                        f"        raise _DecodeError({where}, {f.rule!r}, {f.ref!r})"]
+            out.append(f"{f.name!r}: {var}")
+            # encoding
+            if k is Kind.TYPE:
+                parts.append(f"{f.default!r}" if whole else f"({f.default!r} << {shift})")
+                continue
+            ns[f"_d_{f.name}"] = f.default
+            if k in (Kind.BYTES, Kind.IPV6):
+                enc += [f"    {var} = get({f.name!r}, _d_{f.name})",
+                        f"    {var} = {var}.packed if isinstance({var}, _IPv6Address) "
+                        f"else bytes({var})",
+                        f"    if len({var}) != {f.bits // 8}:",
+                        f"        raise _EncodeError({where}, 'must be {f.bits // 8} octets, "
+                        f"has ' + str(len({var})), {f.ref!r})"]
+            else:
+                enc += [f"    {var} = int(get({f.name!r}, _d_{f.name}))",
+                        f"    if {var} < 0 or {var} > {mask:#x}:",
+                        f"        raise _EncodeError({where}, str({var}) + ' does not fit in "
+                        f"{f.bits} bits', {f.ref!r})"]
+                if f.valid is not None:
+                    enc += [f"    if not _valid_{f.name}({var}):",
+                            f"        raise _EncodeError({where}, {f.rule!r}, {f.ref!r})"]
+            parts.append(var if whole or shift == 0 else f"({var} << {shift})")
+        args.append(" | ".join(parts) if parts else "0")
+    dec.append("    return {" + ", ".join(out) + "}")
+    enc.append(f"    return _S.pack({', '.join(args)})")
+    source = "\n".join(dec) + "\n\n\n" + "\n".join(enc) + "\n"
+    exec(compile(source, f"<FixedLayout {owner}>", "exec"), ns)  # noqa: S102
+    return source, ns["unpack"], ns["pack"]
 
 
 def fixed_layout(cls: type) -> FixedLayout:
@@ -319,3 +423,46 @@ def need(owner: str, data: bytes, size: int, ref: str) -> None:
     """Raise DecodeError unless ``data`` holds at least ``size`` octets."""
     if len(data) < size:
         raise DecodeError(owner, f"needs at least {size} octets, has {len(data)}", ref)
+
+
+def fast_init(cls: type[_T]) -> type[_T]:
+    """Give a frozen dataclass an ``__init__`` that stores its fields directly.
+
+    ``@dataclass(frozen=True)`` generates an ``__init__`` that stores every
+    field through ``object.__setattr__`` to get past the frozen guard; for
+    the many small objects a decode builds that is most of their cost. This
+    replaces it with an ``__init__`` of the same signature and defaults that
+    writes the instance ``__dict__``. Nothing else changes: assigning to a
+    field afterwards still raises ``FrozenInstanceError``, and equality,
+    hashing and ``dataclasses.replace`` are the dataclass's own.
+
+    Only plain field lists are accepted (no ``__post_init__``, ``InitVar``,
+    ``init=False``, keyword-only fields, default factories or slots).
+    """
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    generated = inspect.signature(cls.__init__)
+    names = [f.name for f in fields]
+    plain = (
+        "__slots__" not in cls.__dict__ and not hasattr(cls, "__post_init__")
+        and list(generated.parameters)[1:] == names
+        and all(p.kind is p.POSITIONAL_OR_KEYWORD for p in list(generated.parameters.values())[1:])
+        and all(f.init and f.default_factory is dataclasses.MISSING for f in fields))
+    if not plain:
+        raise TypeError(f"{cls.__name__}: fast_init needs a plain frozen dataclass")
+    ns: dict[str, Any] = {}
+    params = ["self"]
+    body = ["    d = self.__dict__"]
+    for f in fields:
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            ns[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    d[{f.name!r}] = {f.name}")
+    source = f"def __init__({', '.join(params)}) -> None:\n" + "\n".join(body) + "\n"
+    exec(compile(source, f"<fast_init {cls.__name__}>", "exec"), ns)  # noqa: S102
+    init = ns["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Self
 
 from rfc5269.errors import DecodeError, EncodeError, WireError
-from rfc5269.wire.describe import Field, Kind, fixed_layout, reserved, type_field, uint
+from rfc5269.wire.describe import Field, Kind, fast_init, fixed_layout, reserved, type_field, uint
 from rfc5269.wire.icmpv6 import Address, verify_icmpv6_checksum, with_icmpv6_checksum
 from rfc5269.wire.ndopt import (
     IP_NAR_ADDRESS,
@@ -32,9 +32,10 @@ from rfc5269.wire.ndopt import (
     FmipLinkLayerAddressOption,
     IpAddressPrefixOption,
     NdOption,
+    RsaSignatureOption,
     decode_options,
     encode_options,
-    options_before_signature,
+    options_canonical,
 )
 
 REF_RTSOLPR = "RFC 5568 §6.1.1"
@@ -62,8 +63,19 @@ def _fields(subtype: int, ref: str, code: Field) -> tuple[Field, ...]:
     )
 
 
-def _lla_codes(options: tuple[NdOption, ...]) -> list[int]:
-    return [o.option_code for o in options if isinstance(o, FmipLinkLayerAddressOption)]
+def _signed_option_codes(options: tuple[NdOption, ...]) -> tuple[list[int], list[int]]:
+    """Option-Codes of the FMIPv6 LLA options and of the IP Address/Prefix options that
+    precede the first RSA Signature option (the others are ignored, RFC 3971 §5.2.2)."""
+    lla: list[int] = []
+    ip: list[int] = []
+    for o in options:
+        if isinstance(o, FmipLinkLayerAddressOption):
+            lla.append(o.option_code)
+        elif isinstance(o, IpAddressPrefixOption):
+            ip.append(o.option_code)
+        elif isinstance(o, RsaSignatureOption):
+            break
+    return lla, ip
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,13 @@ class _FmipMessage:
     def check(self, error: type[WireError]) -> None:
         """Raise ``error`` if the option combination breaks RFC 5568 §6.1."""
 
+    def is_canonical(self, data: bytes) -> bool:
+        """Whether ``data``, the octets this message was decoded from, are what
+        :meth:`encode` builds from it (the checksum aside): Reserved zero, options
+        canonical (:func:`rfc5269.wire.ndopt.options_canonical`)."""
+        return (fixed_layout(type(self)).reserved_clear(data)
+                and options_canonical(data[8:], self._options()))
+
     def encode(self, src: Address | None = None, dst: Address | None = None) -> bytes:
         """The message; the checksum is computed when ``src`` and ``dst`` are given."""
         self.check(EncodeError)
@@ -93,6 +112,7 @@ class _FmipMessage:
         return with_icmpv6_checksum(head + encode_options(self._options()), src, dst)
 
 
+@fast_init
 @dataclass(frozen=True)
 class RtSolPr(_FmipMessage):
     """Router Solicitation for Proxy Advertisement (RFC 5568 §6.1.1): type 154, subtype 2."""
@@ -115,7 +135,7 @@ class RtSolPr(_FmipMessage):
         return self.options
 
     def check(self, error: type[WireError]) -> None:
-        codes = _lla_codes(options_before_signature(self.options))
+        codes, _ = _signed_option_codes(self.options)
         new_ap = [c for c in codes if c in (LLA_WILDCARD, LLA_NEW_ACCESS_POINT)]
         if not new_ap:
             raise error("RtSolPr.options", "must carry a New Access Point LLA option "
@@ -138,10 +158,11 @@ class RtSolPr(_FmipMessage):
         return msg
 
 
-_NEW_AP_IN_PRRTADV = (LLA_NEW_ACCESS_POINT, LLA_AP_SAME_INTERFACE, LLA_AP_NO_PREFIX,
-                      LLA_AP_NO_FAST_HANDOVER)
+_NEW_AP_IN_PRRTADV = frozenset((LLA_NEW_ACCESS_POINT, LLA_AP_SAME_INTERFACE, LLA_AP_NO_PREFIX,
+                                LLA_AP_NO_FAST_HANDOVER))
 
 
+@fast_init
 @dataclass(frozen=True)
 class PrRtAdv(_FmipMessage):
     """Proxy Router Advertisement (RFC 5568 §6.1.2): type 154, subtype 3, Code 0-5."""
@@ -168,17 +189,15 @@ class PrRtAdv(_FmipMessage):
         return self.options
 
     def check(self, error: type[WireError]) -> None:
-        signed = options_before_signature(self.options)
-        codes = _lla_codes(signed)
-        if not any(c in _NEW_AP_IN_PRRTADV for c in codes):
+        codes, ip_codes = _signed_option_codes(self.options)
+        if _NEW_AP_IN_PRRTADV.isdisjoint(codes):
             raise error("PrRtAdv.options", "must carry a New Access Point LLA option "
                         "(Option-Code 1, 5, 6 or 7)", REF_PRRTADV)
         if self.code in (0, 1):
             if LLA_NAR not in codes:
                 raise error("PrRtAdv.options", f"Code {self.code} requires the NAR's LLA "
                             "option (Option-Code 3)", REF_PRRTADV)
-            if not any(isinstance(o, IpAddressPrefixOption) and o.option_code == IP_NAR_ADDRESS
-                       for o in signed):
+            if IP_NAR_ADDRESS not in ip_codes:
                 raise error("PrRtAdv.options", f"Code {self.code} requires the NAR's IP "
                             "Address option (Option-Code 3)", REF_PRRTADV)
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Protocol, Self
 
 from rfc5269.constants import IPPROTO_ICMPV6
 from rfc5269.errors import DecodeError, EncodeError
-from rfc5269.wire.describe import Field, Kind, uint
+from rfc5269.wire.describe import Field, Kind, fast_init, uint
 
 RFC4443 = "RFC 4443 §2.3"
 Address = ipaddress.IPv6Address | bytes
@@ -41,19 +41,47 @@ def ones_complement_checksum(data: bytes) -> int:
     return 0 if value else 0xFFFF
 
 
+def checksum_with_field_zero(data: bytes, at: int) -> int:
+    """``ones_complement_checksum`` of ``data`` with the 16-bit field at even offset ``at``
+    taken as zero, computed without copying ``data``.
+
+    A 16-bit word at an even offset adds its own value to the residue modulo
+    0xFFFF (2**16 is 1 modulo 0xFFFF), so the field's value is subtracted from
+    the residue of the whole. Only a residue of 0 needs the exact value, to
+    tell all-zero data (checksum 0xFFFF) from a non-zero multiple (0).
+    """
+    if at % 2 or at + 2 > len(data):
+        raise ValueError("the checksum field must be a whole 16-bit word of the data")
+    if len(data) % 2:
+        data = data + b"\x00"
+    value = int.from_bytes(data, "big")
+    field = int.from_bytes(data[at:at + 2], "big")
+    r = (value % 0xFFFF - field) % 0xFFFF
+    if r:
+        return 0xFFFF - r
+    return 0xFFFF if value == field << (8 * (len(data) - at - 2)) else 0
+
+
+_PSEUDO_HEADER_TAIL = struct.Struct("!IxxxB")
+
+
 def pseudo_header(src: Address, dst: Address, length: int, next_header: int) -> bytes:
     """The IPv6 pseudo-header of RFC 2460 §8.1."""
     s, d = _addr(src), _addr(dst)
     if len(s) != 16 or len(d) != 16:
         raise EncodeError("pseudo_header", "addresses must be 16 octets", "RFC 2460 §8.1")
-    return s + d + struct.pack("!IxxxB", length, next_header)
+    return s + d + _PSEUDO_HEADER_TAIL.pack(length, next_header)
 
 
 def upper_layer_checksum(src: Address, dst: Address, next_header: int, payload: bytes,
                          checksum_offset: int) -> int:
     """Checksum of ``payload`` under the pseudo-header, its checksum field taken as zero."""
-    zeroed = payload[:checksum_offset] + b"\x00\x00" + payload[checksum_offset + 2:]
-    return ones_complement_checksum(pseudo_header(src, dst, len(payload), next_header) + zeroed)
+    if checksum_offset + 2 > len(payload):  # too short to hold the field: zeros stand in
+        zeroed = payload[:checksum_offset] + b"\x00\x00" + payload[checksum_offset + 2:]
+        return ones_complement_checksum(pseudo_header(src, dst, len(payload), next_header)
+                                        + zeroed)
+    return checksum_with_field_zero(pseudo_header(src, dst, len(payload), next_header) + payload,
+                                    40 + checksum_offset)
 
 
 def icmpv6_checksum(src: Address, dst: Address, icmp: bytes) -> int:
@@ -63,9 +91,12 @@ def icmpv6_checksum(src: Address, dst: Address, icmp: bytes) -> int:
 
 def with_icmpv6_checksum(icmp: bytes, src: Address | None, dst: Address | None) -> bytes:
     """``icmp`` with its checksum field filled in (left zero when no addresses are given)."""
+    out = bytearray(icmp)
     if src is None or dst is None:
-        return icmp[:2] + b"\x00\x00" + icmp[4:]
-    return icmp[:2] + icmpv6_checksum(src, dst, icmp).to_bytes(2, "big") + icmp[4:]
+        out[2:4] = b"\x00\x00"
+    else:
+        out[2:4] = icmpv6_checksum(src, dst, icmp).to_bytes(2, "big")
+    return bytes(out)
 
 
 def verify_icmpv6_checksum(icmp: bytes, src: Address, dst: Address, owner: str) -> None:
@@ -87,6 +118,7 @@ class Icmpv6Message(Protocol):
     def encode(self, src: Address | None = None, dst: Address | None = None) -> bytes: ...
 
 
+@fast_init
 @dataclass(frozen=True)
 class Icmpv6Header:
     """The generic ICMPv6 header (RFC 4443 §2.1): type, code, checksum."""
@@ -112,6 +144,7 @@ class Icmpv6Header:
         return struct.pack("!BBH", self.type, self.code, self.checksum)
 
 
+@fast_init
 @dataclass(frozen=True)
 class Icmpv6Unknown:
     """An ICMPv6 message of a type/subtype this codec does not interpret, kept as octets."""
@@ -129,6 +162,10 @@ class Icmpv6Unknown:
     code: int
     body: bytes
     raw: bytes = field(default=b"", compare=False, repr=False)
+
+    def is_canonical(self, data: bytes) -> bool:
+        """Always true: type, code and body are kept as received."""
+        return True
 
     def encode(self, src: Address | None = None, dst: Address | None = None) -> bytes:
         if not (0 <= self.type <= 255 and 0 <= self.code <= 255):

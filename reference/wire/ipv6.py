@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Self
 from rfc5269.constants import IPPROTO_DSTOPTS, IPPROTO_ICMPV6, IPPROTO_MH, IPPROTO_NONE
 from rfc5269.errors import DecodeError, EncodeError
 from rfc5269.interpretations import BadfLength
-from rfc5269.wire.describe import Field, Kind, fixed_layout, type_field, uint
+from rfc5269.wire.describe import Field, Kind, fast_init, fixed_layout, type_field, uint
 from rfc5269.wire.icmpv6 import decode_icmpv6
 from rfc5269.wire.mobility import (
     DEFAULT_BADF_LENGTH,
@@ -39,6 +39,7 @@ REF_HOA = "RFC 3775 §6.3"
 HOME_ADDRESS_OPTION_TYPE = 201
 
 
+@fast_init
 @dataclass(frozen=True)
 class IPv6Header:
     """The fixed IPv6 header (RFC 2460 §3).
@@ -71,16 +72,19 @@ class IPv6Header:
     payload_length: int = field(default=0, compare=False)
 
     def encode(self) -> bytes:
-        return fixed_layout(IPv6Header).pack({
+        return _HEADER_LAYOUT.pack({
             "traffic_class": self.traffic_class, "flow_label": self.flow_label,
             "payload_length": self.payload_length, "next_header": self.next_header,
             "hop_limit": self.hop_limit, "src": self.src, "dst": self.dst})
 
     @classmethod
     def decode(cls, data: bytes) -> Self:
-        v = fixed_layout(cls).unpack(data)
+        v = _HEADER_LAYOUT.unpack(data)
         return cls(v["src"], v["dst"], v["hop_limit"], v["traffic_class"], v["flow_label"],
                    v["next_header"], v["payload_length"])
+
+
+_HEADER_LAYOUT = fixed_layout(IPv6Header)
 
 
 # --------------------------------------------------------------------------- destination options
@@ -97,6 +101,7 @@ class DestinationOption:
         raise NotImplementedError
 
 
+@fast_init
 @dataclass(frozen=True)
 class Pad1(DestinationOption):
     """Pad1 (RFC 2460 §4.2): one octet of padding; written by the encoder, dropped on decode."""
@@ -108,6 +113,7 @@ class Pad1(DestinationOption):
         return b"\x00"
 
 
+@fast_init
 @dataclass(frozen=True)
 class PadN(DestinationOption):
     """PadN (RFC 2460 §4.2): N octets of padding, data zero when sent and ignored on receipt."""
@@ -134,6 +140,15 @@ def _padding(n: int) -> bytes:
     return bytes((1, n - 2)) + bytes(n - 2)
 
 
+def is_routable_unicast(address: ipaddress.IPv6Address) -> bool:
+    """Whether ``address`` is none of multicast (ff00::/8), unspecified (::), loopback (::1)
+    and link-local unicast (fe80::/10), RFC 4291 §2.4; the same answer as the
+    ``ipaddress`` properties of those names, read from the integer directly."""
+    value = int(address)
+    return value > 1 and value >> 120 != 0xFF and value >> 118 != 0x3FA
+
+
+@fast_init
 @dataclass(frozen=True)
 class HomeAddressOption(DestinationOption):
     """Home Address option (RFC 3775 §6.3), type 201, length 16, alignment 8n+6.
@@ -162,12 +177,13 @@ class HomeAddressOption(DestinationOption):
         if len(data) != 18 or data[1] != 16:
             raise DecodeError("HomeAddressOption.length", "must be 16", REF_HOA)
         a = ipaddress.IPv6Address(bytes(data[2:]))
-        if a.is_multicast or a.is_unspecified or a.is_loopback or a.is_link_local:
+        if not is_routable_unicast(a):
             raise DecodeError("HomeAddressOption.home_address",
                               "must be a unicast routable address", "RFC 3775 §9.3.1")
         return cls(a)
 
 
+@fast_init
 @dataclass(frozen=True)
 class UnknownDestinationOption(DestinationOption):
     """A destination option this codec does not interpret, whose type says "skip" (RFC 2460 §4.2).
@@ -196,6 +212,12 @@ class UnknownDestinationOption(DestinationOption):
         return bytes((self.option_type, len(self.data))) + self.data
 
 
+def _option_field(owner: str, index: int, part: str = "") -> str:
+    """The field named in an error about option ``index`` (built only when one is raised)."""
+    return f"{owner}.options[{index}]{part}"
+
+
+@fast_init
 @dataclass(frozen=True)
 class DestinationOptionsHeader:
     """Destination Options header (RFC 2460 §4.6): Next Header, Hdr Ext Len, options.
@@ -254,29 +276,30 @@ class DestinationOptionsHeader:
         pos = 2
         while pos < len(data):
             t = data[pos]
-            where = f"{owner}.options[{len(opts)}]"
             if t == 0:
                 pos += 1
                 continue
             if len(data) - pos < 2:
-                raise DecodeError(where, "option header overruns the header", REF_OPTS)
+                raise DecodeError(_option_field(owner, len(opts)),
+                                  "option header overruns the header", REF_OPTS)
             size = 2 + data[pos + 1]
             if pos + size > len(data):
                 what = "padding does not fit" if t == 1 else "option overruns the header"
-                raise DecodeError(f"{where}.length", what, REF_OPTS)
+                raise DecodeError(_option_field(owner, len(opts), ".length"), what, REF_OPTS)
             body = data[pos:pos + size]
             if t == HOME_ADDRESS_OPTION_TYPE:
                 if pos % 8 != 6:
-                    raise DecodeError(f"{where}.alignment", "the Home Address option must "
-                                      "start at 8n+6", REF_HOA)
+                    raise DecodeError(_option_field(owner, len(opts), ".alignment"),
+                                      "the Home Address option must start at 8n+6", REF_HOA)
                 if any(isinstance(o, HomeAddressOption) for o in opts):
-                    raise DecodeError(where, "the Home Address option may appear once",
-                                      REF_HOA)
+                    raise DecodeError(_option_field(owner, len(opts)),
+                                      "the Home Address option may appear once", REF_HOA)
                 opts.append(HomeAddressOption.decode(body))
             elif t != 1:
                 if t >> 6:
-                    raise DecodeError(f"{where}.option_type", f"unrecognised option {t} "
-                                      "requires discarding the packet", REF_OPTS)
+                    raise DecodeError(_option_field(owner, len(opts), ".option_type"),
+                                      f"unrecognised option {t} requires discarding the packet",
+                                      REF_OPTS)
                 opts.append(UnknownDestinationOption(t, bytes(body[2:])))
             pos += size
         return cls(tuple(opts), data[0])
@@ -285,6 +308,7 @@ class DestinationOptionsHeader:
 # --------------------------------------------------------------------------- packets
 
 
+@fast_init
 @dataclass(frozen=True)
 class RawPayload:
     """An upper-layer payload (or header) this codec does not interpret."""
@@ -307,6 +331,7 @@ def _next_header_of(payload: Any) -> int:
     return IPPROTO_ICMPV6
 
 
+@fast_init
 @dataclass(frozen=True)
 class IPv6Packet:
     """An IPv6 packet: header, Destination Options headers, and the decoded upper layer.
@@ -334,16 +359,35 @@ class IPv6Packet:
 
     def check(self, error: type[DecodeError] | type[EncodeError]) -> None:
         """Raise ``error`` if an FBU lacks the Home Address option (RFC 5568 §6.2.2)."""
-        if sum(h.home_address is not None for h in self.extension_headers) > 1:
+        ext = self.extension_headers
+        if ext and sum(h.home_address is not None for h in ext) > 1:
             raise error("IPv6Packet.extension_headers", "the Home Address option may "
                         "appear once", REF_HOA)
         if isinstance(self.payload, FastBindingUpdate) and self.home_address is None:
             raise error("IPv6Packet.extension_headers", "an FBU must carry a Home Address "
                         "option set to the PCoA", "RFC 5568 §6.2.2")
 
-    def encode(self, badf_length: BadfLength = DEFAULT_BADF_LENGTH) -> bytes:
+    def encode(self, badf_length: BadfLength = DEFAULT_BADF_LENGTH, *,
+               fresh: bool = False) -> bytes:
+        """The packet's octets, checksums computed (the home address as the source).
+
+        A packet made by :meth:`decode` (with checksums verified) returns the
+        octets it was decoded from when ``badf_length`` is the reading it was
+        decoded with and those octets are proved canonical, i.e. exactly what
+        this method would build (:attr:`received_is_canonical`); packets are
+        immutable, so the proof stays true. Other packets, and every call with
+        ``fresh=True``, are built from their fields.
+        """
+        if not fresh:
+            received: tuple[bytes, int, BadfLength] | None = self.__dict__.get(_RECEIVED)
+            if (received is not None and received[2] is badf_length
+                    and self.received_is_canonical):
+                return received[0]
         self.check(EncodeError)
-        src, dst = self.checksum_source, self.header.dst
+        hdr = self.header
+        source, dst = hdr.src.packed, hdr.dst.packed
+        home = self.home_address
+        src = source if home is None else home.packed  # RFC 3775 §11.3.1
         p = self.payload
         if p is None:
             body, nh = b"", IPPROTO_NONE
@@ -359,10 +403,10 @@ class IPv6Packet:
         if len(body) > 0xFFFF:
             raise EncodeError("IPv6Header.payload_length", "payload over 65535 octets",
                               REF_IPV6)
-        hdr = self.header
-        head = IPv6Header(hdr.src, hdr.dst, hdr.hop_limit, hdr.traffic_class, hdr.flow_label,
-                          nh, len(body))
-        return head.encode() + body
+        return _HEADER_LAYOUT.pack({
+            "traffic_class": hdr.traffic_class, "flow_label": hdr.flow_label,
+            "payload_length": len(body), "next_header": nh, "hop_limit": hdr.hop_limit,
+            "src": source, "dst": dst}) + body
 
     @classmethod
     def decode(cls, data: bytes, verify_checksum: bool = True,
@@ -388,18 +432,72 @@ class IPv6Packet:
             nh, pos = h.next_header, pos + size
         rest = data[pos:]
         hoa = [h.home_address for h in ext if h.home_address is not None]
-        src = hoa[0] if hoa else header.src
+        # the pseudo-header addresses, as octets (RFC 3775 §11.3.1: the home address if any)
+        src = hoa[0].packed if hoa else data[8:24]
+        dst = data[24:40]
         payload: Any
         if nh == IPPROTO_ICMPV6:
-            payload = decode_icmpv6(rest, src, header.dst, verify_checksum)
+            payload = decode_icmpv6(rest, src, dst, verify_checksum)
         elif nh == IPPROTO_MH:
             payload = decode_mobility_header(rest, src if verify_checksum else None,
-                                             header.dst if verify_checksum else None,
-                                             badf_length)
+                                             dst if verify_checksum else None, badf_length)
         elif nh == IPPROTO_NONE and not rest:
             payload = None
         else:
             payload = RawPayload(nh, rest)
         packet = cls(header, tuple(ext), payload, raw=data)
         packet.check(DecodeError)
+        if verify_checksum:
+            packet.__dict__[_RECEIVED] = (data, pos, badf_length)
         return packet
+
+    @property
+    def received_is_canonical(self) -> bool:
+        """Whether this packet came from :meth:`decode` with checksums verified and its
+        received octets are exactly what :meth:`encode` builds from its fields.
+
+        That is: every reserved field and every padding octet zero, padding
+        exactly where the encoder puts it, and the NAR prefix bits after the
+        Prefix Length clear. Worked out on first use, from the received
+        octets and the decoded fields, and remembered.
+        """
+        known = self.__dict__.get(_PROVED)
+        if known is None:
+            known = self.__dict__[_PROVED] = self._prove_canonical()
+        return bool(known)
+
+    def _prove_canonical(self) -> bool:
+        received = self.__dict__.get(_RECEIVED)
+        if received is None:
+            return False
+        data, upper, badf_length = received
+        pos = 40
+        for h in self.extension_headers:
+            size = (data[pos + 1] + 1) * 8
+            if not _encodes_to(h, data[pos:pos + size]):
+                return False
+            pos += size
+        return _payload_is_canonical(self.payload, data[upper:], badf_length)
+
+
+# set by IPv6Packet.decode only (not dataclass fields: never copied by dataclasses.replace)
+_RECEIVED = "_received"  # (octets, upper-layer offset, BADF reading) when checksums verified
+_PROVED = "_received_is_canonical"  # the proof's outcome, once worked out
+
+
+def _encodes_to(header: DestinationOptionsHeader, data: bytes) -> bool:
+    """Whether ``header`` encodes to ``data`` (the padding is the encoder's own)."""
+    try:
+        return header.encode() == data
+    except EncodeError:
+        return False
+
+
+def _payload_is_canonical(payload: Any, data: bytes, badf_length: BadfLength) -> bool:
+    """Whether the upper layer ``data`` decoded to ``payload`` is what its encoder builds."""
+    if payload is None or isinstance(payload, RawPayload):
+        return True
+    if isinstance(payload, _MH_CLASSES):
+        return payload.is_canonical(data, badf_length)
+    proof = getattr(payload, "is_canonical", None)
+    return proof is not None and bool(proof(data))

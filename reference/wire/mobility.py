@@ -24,7 +24,16 @@ from typing import Any, ClassVar, Self
 from rfc5269.constants import IPPROTO_MH, IPPROTO_NONE
 from rfc5269.errors import DecodeError, EncodeError, WireError
 from rfc5269.interpretations import BadfLength
-from rfc5269.wire.describe import Field, Kind, fixed_layout, flag, reserved, type_field, uint
+from rfc5269.wire.describe import (
+    Field,
+    Kind,
+    fast_init,
+    fixed_layout,
+    flag,
+    reserved,
+    type_field,
+    uint,
+)
 from rfc5269.wire.icmpv6 import Address, upper_layer_checksum
 
 REF_MH = "RFC 3775 §6.1.1"
@@ -64,6 +73,7 @@ def _mh_length_field(doc: str = "option data length in octets") -> Field:
     return Field("length", Kind.LENGTH, 8, 0, doc, REF_OPT, units=1, label="Option Length")
 
 
+@fast_init
 @dataclass(frozen=True)
 class MhPad1(MobilityOption):
     """Pad1 (RFC 3775 §6.2.2): one octet of padding. Written by the encoder, dropped on decode."""
@@ -75,6 +85,7 @@ class MhPad1(MobilityOption):
         return b"\x00"
 
 
+@fast_init
 @dataclass(frozen=True)
 class MhPadN(MobilityOption):
     """PadN (RFC 3775 §6.2.3): N octets of padding; data zero when sent, ignored when received."""
@@ -101,6 +112,7 @@ def _padding(n: int) -> bytes:
     return bytes((1, n - 2)) + bytes(n - 2)
 
 
+@fast_init
 @dataclass(frozen=True)
 class AlternateCareOfAddress(MobilityOption):
     """Alternate Care-of Address (RFC 3775 §6.2.5), type 3, Length 16, alignment 8n+6."""
@@ -127,6 +139,7 @@ class AlternateCareOfAddress(MobilityOption):
         return cls(ipaddress.IPv6Address(bytes(data[2:18])))
 
 
+@fast_init
 @dataclass(frozen=True)
 class MobilityHeaderLla(MobilityOption):
     """Mobility Header Link-Layer Address option (RFC 5568 §6.4.4), type 7, Option-Code 2."""
@@ -161,6 +174,7 @@ class MobilityHeaderLla(MobilityOption):
         return cls(bytes(data[3:]), 2)
 
 
+@fast_init
 @dataclass(frozen=True)
 class BindingAuthorizationDataFmip(MobilityOption):
     """Binding Authorization Data for FMIPv6, BADF (RFC 5568 §6.4.5), type 21.
@@ -212,6 +226,7 @@ class BindingAuthorizationDataFmip(MobilityOption):
         return cls(int.from_bytes(data[2:6], "big"), bytes(data[6:]))
 
 
+@fast_init
 @dataclass(frozen=True)
 class UnknownMobilityOption(MobilityOption):
     """A mobility option this codec does not interpret, kept as octets (RFC 3775 §6.2.1)."""
@@ -240,6 +255,11 @@ _MOBILITY_OPTIONS: dict[int, Any] = {
 }
 
 
+def _option_field(owner: str, index: int, part: str = "") -> str:
+    """The field named in an error about option ``index`` (built only when one is raised)."""
+    return f"{owner}.options[{index}]{part}"
+
+
 def decode_mobility_options(data: bytes, start: int, owner: str,
                             badf_length: BadfLength = DEFAULT_BADF_LENGTH,
                             ) -> tuple[MobilityOption, ...]:
@@ -254,22 +274,23 @@ def decode_mobility_options(data: bytes, start: int, owner: str,
     badf_seen = False
     while pos < end:
         t = data[pos]
-        where = f"{owner}.options[{len(out)}]"
         if badf_seen:
-            raise DecodeError(where, "the BADF option must be the last mobility option, with "
-                              "no padding after it", REF_BADF)
+            raise DecodeError(_option_field(owner, len(out)), "the BADF option must be the last "
+                              "mobility option, with no padding after it", REF_BADF)
         if t == 0:
             pos += 1
             continue
         if end - pos < 2:
-            raise DecodeError(where, "option header overruns the Mobility Header", REF_OPT)
+            raise DecodeError(_option_field(owner, len(out)),
+                              "option header overruns the Mobility Header", REF_OPT)
         length = data[pos + 1]
         size = 2 + length
         if t == 21 and badf_length is BadfLength.AUTHENTICATOR_ONLY:
             size += 4
         if pos + size > end:
             what = "padding does not fit" if t == 1 else "option overruns the Mobility Header"
-            raise DecodeError(f"{where}.length", what, REF_PAD if t == 1 else REF_OPT)
+            raise DecodeError(_option_field(owner, len(out), ".length"), what,
+                              REF_PAD if t == 1 else REF_OPT)
         body = data[pos:pos + size]
         if t == 1:
             pos += size
@@ -281,13 +302,14 @@ def decode_mobility_options(data: bytes, start: int, owner: str,
             if cls.ALIGN is not None:
                 x, y = cls.ALIGN
                 if (start + pos) % x != y:
-                    raise DecodeError(f"{where}.alignment",
+                    raise DecodeError(_option_field(owner, len(out), ".alignment"),
                                       f"{cls.__name__} must start at {x}n+{y}", REF_ALTCOA)
             if t == 21:
                 badf_seen = True
                 if badf_length is BadfLength.OPTION_DATA and length < 5:
-                    raise DecodeError(f"{where}.length", "BADF Option Length must cover the SPI "
-                                      "and a non-empty Authenticator", REF_BADF)
+                    raise DecodeError(_option_field(owner, len(out), ".length"), "BADF Option "
+                                      "Length must cover the SPI and a non-empty Authenticator",
+                                      REF_BADF)
             out.append(cls.decode(body))
         pos += size
     return tuple(out)
@@ -378,6 +400,7 @@ def _mh_finish(body: bytes, src: Address | None, dst: Address | None) -> bytes:
     return bytes(mh)
 
 
+@fast_init
 @dataclass(frozen=True)
 class MobilityHeader:
     """A Mobility Header of a type this codec does not interpret (RFC 3775 §6.1.1)."""
@@ -391,6 +414,11 @@ class MobilityHeader:
     payload_proto: int = IPPROTO_NONE
     checksum: int = field(default=0, compare=False, repr=False)
     raw: bytes = field(default=b"", compare=False, repr=False)
+
+    def is_canonical(self, data: bytes, badf_length: BadfLength = DEFAULT_BADF_LENGTH) -> bool:
+        """Whether ``data``, the octets this header was decoded from, are what
+        :meth:`encode` builds from it (the checksum aside): Reserved zero."""
+        return fixed_layout(MobilityHeader).reserved_clear(data)
 
     def encode(self, src: Address | None = None, dst: Address | None = None,
                badf_length: BadfLength = DEFAULT_BADF_LENGTH) -> bytes:
@@ -425,6 +453,19 @@ class _FmipMobilityMessage:
         if badf_of(self.options) is None:
             raise error(f"{name}.options", "must carry the BADF option", self.REF)
 
+    def is_canonical(self, data: bytes, badf_length: BadfLength = DEFAULT_BADF_LENGTH) -> bool:
+        """Whether ``data``, the octets this message was decoded under ``badf_length``
+        from, are what :meth:`encode` builds from it (the checksum aside): reserved
+        fields zero, and the options area with exactly the padding the encoder writes."""
+        if not fixed_layout(type(self)).reserved_clear(data):
+            return False
+        try:
+            options = encode_mobility_options(self.options, 12, type(self).__name__,
+                                              badf_length)
+        except EncodeError:
+            return False
+        return options == data[12:]
+
     def encode(self, src: Address | None = None, dst: Address | None = None,
                badf_length: BadfLength = DEFAULT_BADF_LENGTH) -> bytes:
         """The Mobility Header; checksummed when ``src`` (home address if any) and ``dst``."""
@@ -434,6 +475,7 @@ class _FmipMobilityMessage:
         return _mh_finish(head + opts, src, dst)
 
 
+@fast_init
 @dataclass(frozen=True)
 class FastBindingUpdate(_FmipMobilityMessage):
     """Fast Binding Update (RFC 5568 §6.2.2), MH type 8; A and H must be set."""
@@ -497,6 +539,7 @@ FBACK_STATUS = {
 }
 
 
+@fast_init
 @dataclass(frozen=True)
 class FastBindingAck(_FmipMobilityMessage):
     """Fast Binding Acknowledgment (RFC 5568 §6.2.3), MH type 9.

@@ -29,6 +29,7 @@ from rfc5269.wire.der import der_element_length, require_subject_public_key_info
 from rfc5269.wire.describe import (
     Field,
     Kind,
+    fast_init,
     fixed_layout,
     nd_length_field,
     reserved,
@@ -55,7 +56,13 @@ def pad8(n: int) -> int:
 
 
 class NdOption:
-    """Base of every ND option class: ``TYPE``, ``FIELDS``, ``encode()``, ``decode()``."""
+    """Base of every ND option class: ``TYPE``, ``FIELDS``, ``encode()``, ``decode()``.
+
+    ``decode`` checks the Type and Length framing of one option (RFC 4861
+    §4.6) and hands the option to ``decode_framed``, which checks the rest;
+    :func:`decode_options` checks the framing of a whole options area once and
+    calls ``decode_framed`` directly.
+    """
 
     TYPE: ClassVar[int]
     FIELDS: ClassVar[tuple[Field, ...]]
@@ -65,7 +72,30 @@ class NdOption:
 
     @classmethod
     def decode(cls, data: bytes) -> Self:
+        """The option that is exactly ``data``."""
+        data = bytes(data)
+        _frame(cls, data, cls.FIELDS[0].ref)
+        return cls.decode_framed(data)
+
+    @classmethod
+    def decode_framed(cls, data: bytes) -> Self:
+        """The option that is exactly ``data`` (bytes), whose Type is this class's and whose
+        Length is non-zero and matches ``len(data)`` (so it has at least 8 octets)."""
         raise NotImplementedError
+
+    def is_canonical(self, data: bytes) -> bool:
+        """Whether ``data``, the octets this option was decoded from, are exactly what
+        :meth:`encode` builds: its reserved fields and padding zero.
+
+        Only these can differ, as every other field is kept and every length
+        is forced by the content.
+        """
+        return fixed_layout(type(self)).reserved_clear(data)
+
+
+def _zero_tail(data: bytes, n: int) -> bool:
+    """Whether the last ``n`` octets of ``data`` are zero."""
+    return not n or not any(data[len(data) - n:])
 
 
 def _frame(cls: type[NdOption], data: bytes, ref: str) -> None:
@@ -121,6 +151,7 @@ _LLA_FIELDS_DOC = ("link-layer address as the option carries it, padding include
                    "length is set by the link layer (RFC 4861 §4.6.1; 6 octets on Ethernet)")
 
 
+@fast_init
 @dataclass(frozen=True)
 class _LinkLayerAddressOption(NdOption):
     link_layer_address: bytes
@@ -130,9 +161,8 @@ class _LinkLayerAddressOption(NdOption):
                        RFC4861) + self.link_layer_address
 
     @classmethod
-    def decode(cls, data: bytes) -> Self:
-        _frame(cls, data, RFC4861)
-        return cls(bytes(data[2:]))
+    def decode_framed(cls, data: bytes) -> Self:
+        return cls(data[2:])
 
     @classmethod
     def for_address(cls, address: bytes) -> Self:
@@ -140,6 +170,7 @@ class _LinkLayerAddressOption(NdOption):
         return cls(address + bytes(pad8(2 + len(address))))
 
 
+@fast_init
 @dataclass(frozen=True)
 class SourceLinkLayerAddress(_LinkLayerAddressOption):
     """Source Link-Layer Address option (RFC 4861 §4.6.1), type 1."""
@@ -152,6 +183,7 @@ class SourceLinkLayerAddress(_LinkLayerAddressOption):
     )
 
 
+@fast_init
 @dataclass(frozen=True)
 class TargetLinkLayerAddress(_LinkLayerAddressOption):
     """Target Link-Layer Address option (RFC 4861 §4.6.1), type 2."""
@@ -167,6 +199,7 @@ class TargetLinkLayerAddress(_LinkLayerAddressOption):
 # --------------------------------------------------------------------------- CGA (11)
 
 
+@fast_init
 @dataclass(frozen=True)
 class CgaOption(NdOption):
     """CGA option (RFC 3971 §5.1), type 11: Pad Length, Reserved, CGA Parameters, padding."""
@@ -189,23 +222,18 @@ class CgaOption(NdOption):
         return _with_pad(11, b"\x00", self.parameters.encode(), "CgaOption", RFC3971_CGA)
 
     @classmethod
-    def decode(cls, data: bytes) -> Self:
-        _frame(cls, data, RFC3971_CGA)
-        need_fixed(cls, data, 4)
+    def decode_framed(cls, data: bytes) -> Self:
         content = _padded("CgaOption", data, 4, RFC3971_CGA)
         return cls(CgaParameters.decode(content))
 
-
-def need_fixed(cls: type[NdOption], data: bytes, size: int) -> None:
-    """Raise DecodeError unless the option holds its fixed part of ``size`` octets."""
-    if len(data) < size:
-        raise DecodeError(f"{cls.__name__}.length", f"option shorter than its {size} fixed "
-                          "octets", RFC4861)
+    def is_canonical(self, data: bytes) -> bool:
+        return super().is_canonical(data) and _zero_tail(data, data[2])
 
 
 # --------------------------------------------------------------------------- RSA Signature (12)
 
 
+@fast_init
 @dataclass(frozen=True)
 class RsaSignatureOption(NdOption):
     """RSA Signature option (RFC 3971 §5.2), type 12.
@@ -254,15 +282,17 @@ class RsaSignatureOption(NdOption):
         return type(self)(self.key_hash, whole[:length], whole[length:])
 
     def encode(self) -> bytes:
-        head = fixed_layout(RsaSignatureOption).pack({"key_hash": self.key_hash, "length": 0})
+        head = _RSA_SIGNATURE_LAYOUT.pack({"key_hash": self.key_hash, "length": 0})
         body = head[2:] + self.signature + self.padding
         return _header(12, len(body), "RsaSignatureOption", RFC3971_SIG) + body
 
     @classmethod
-    def decode(cls, data: bytes) -> Self:
-        _frame(cls, data, RFC3971_SIG)
-        v = fixed_layout(cls).unpack(data)
-        return cls(v["key_hash"], bytes(data[20:]))
+    def decode_framed(cls, data: bytes) -> Self:
+        v = _RSA_SIGNATURE_LAYOUT.unpack(data)
+        return cls(v["key_hash"], data[20:])
+
+
+_RSA_SIGNATURE_LAYOUT = fixed_layout(RsaSignatureOption)
 
 
 # --------------------------------------------------------------------------- Timestamp (13)
@@ -270,6 +300,7 @@ class RsaSignatureOption(NdOption):
 _TS_ONE_SECOND = 1 << 16
 
 
+@fast_init
 @dataclass(frozen=True)
 class TimestampOption(NdOption):
     """Timestamp option (RFC 3971 §5.3.1), type 13: 48.16 fixed-point seconds since 1970."""
@@ -300,19 +331,28 @@ class TimestampOption(NdOption):
         return cls(int(Fraction(seconds) * _TS_ONE_SECOND))
 
     def encode(self) -> bytes:
-        return fixed_layout(TimestampOption).pack({"length": 2, "timestamp": self.timestamp})
+        return _TIMESTAMP_LAYOUT.pack({"length": 2, "timestamp": self.timestamp})
 
     @classmethod
     def decode(cls, data: bytes) -> Self:
         if len(data) >= 2 and data[0] == 13 and data[1] not in (0, 2):
             raise DecodeError("TimestampOption.length", "must be 2", RFC3971_TS)
-        _frame(cls, data, RFC3971_TS)
-        return cls(fixed_layout(cls).unpack(data)["timestamp"])
+        return super().decode(data)
+
+    @classmethod
+    def decode_framed(cls, data: bytes) -> Self:
+        if data[1] != 2:
+            raise DecodeError("TimestampOption.length", "must be 2", RFC3971_TS)
+        return cls(_TIMESTAMP_LAYOUT.unpack(data)["timestamp"])
+
+
+_TIMESTAMP_LAYOUT = fixed_layout(TimestampOption)
 
 
 # --------------------------------------------------------------------------- Nonce (14)
 
 
+@fast_init
 @dataclass(frozen=True)
 class NonceOption(NdOption):
     """Nonce option (RFC 3971 §5.3.2), type 14: at least 6 random octets."""
@@ -333,9 +373,8 @@ class NonceOption(NdOption):
         return _header(14, len(self.nonce), "NonceOption", RFC3971_NONCE) + self.nonce
 
     @classmethod
-    def decode(cls, data: bytes) -> Self:
-        _frame(cls, data, RFC3971_NONCE)
-        return cls(bytes(data[2:]))
+    def decode_framed(cls, data: bytes) -> Self:
+        return cls(data[2:])
 
 
 # --------------------------------------------------------------------------- Trust Anchor (15)
@@ -344,6 +383,7 @@ NAME_TYPE_DER_X501 = 1
 NAME_TYPE_FQDN = 2
 
 
+@fast_init
 @dataclass(frozen=True)
 class TrustAnchorOption(NdOption):
     """Trust Anchor option (RFC 3971 §6.4.3), type 15: Name Type, Pad Length, Name, padding.
@@ -376,9 +416,7 @@ class TrustAnchorOption(NdOption):
                 + bytes((self.name_type, pad)) + self.name + bytes(pad))
 
     @classmethod
-    def decode(cls, data: bytes) -> Self:
-        _frame(cls, data, RFC3971_TA)
-        need_fixed(cls, data, 4)
+    def decode_framed(cls, data: bytes) -> Self:
         pad = data[3]
         if pad > len(data) - 4:
             raise DecodeError("TrustAnchorOption.pad_length", "padding does not fit in the "
@@ -387,7 +425,7 @@ class TrustAnchorOption(NdOption):
             raise DecodeError("TrustAnchorOption.pad_length",
                               "padding must be the 0-7 octets that reach a multiple of 8",
                               RFC3971_TA)
-        name = bytes(data[4:len(data) - pad])
+        name = data[4:len(data) - pad]
         if not name:
             raise DecodeError("TrustAnchorOption.name", "must not be empty", RFC3971_TA)
         if data[2] == NAME_TYPE_DER_X501 and der_element_length(
@@ -396,12 +434,16 @@ class TrustAnchorOption(NdOption):
                               "DER X.501 Name must fill the Name field exactly", RFC3971_TA)
         return cls(data[2], name)
 
+    def is_canonical(self, data: bytes) -> bool:
+        return _zero_tail(data, data[3])
+
 
 # --------------------------------------------------------------------------- Certificate (16)
 
 CERT_TYPE_X509 = 1
 
 
+@fast_init
 @dataclass(frozen=True)
 class CertificateOption(NdOption):
     """Certificate option (RFC 3971 §6.4.4), type 16: Cert Type, Reserved, certificate, padding.
@@ -434,17 +476,21 @@ class CertificateOption(NdOption):
                 + bytes((self.cert_type, 0)) + self.certificate + bytes(pad))
 
     @classmethod
-    def decode(cls, data: bytes) -> Self:
-        _frame(cls, data, RFC3971_CERT)
-        need_fixed(cls, data, 4)
+    def decode_framed(cls, data: bytes) -> Self:
         if data[2] != CERT_TYPE_X509:
-            return cls(data[2], bytes(data[4:]))
+            return cls(data[2], data[4:])
         n = der_element_length(data, 4, "CertificateOption.certificate", RFC3971_CERT)
         if len(data) - 4 - n >= 8:
             raise DecodeError("CertificateOption.padding",
                               "padding must be the 0-7 octets that reach a multiple of 8",
                               RFC3971_CERT)
-        return cls(CERT_TYPE_X509, bytes(data[4:4 + n]))
+        return cls(CERT_TYPE_X509, data[4:4 + n])
+
+    def is_canonical(self, data: bytes) -> bool:
+        if not super().is_canonical(data):
+            return False
+        return self.cert_type != CERT_TYPE_X509 or _zero_tail(
+            data, len(data) - 4 - len(self.certificate))
 
 
 # --------------------------------------------------------------------------- IP Address/Prefix (17)
@@ -455,6 +501,7 @@ IP_NAR_ADDRESS = 3
 IP_NAR_PREFIX = 4
 
 
+@fast_init
 @dataclass(frozen=True)
 class IpAddressPrefixOption(NdOption):
     """IP Address/Prefix option (RFC 5568 §6.4.1), type 17, Length 3.
@@ -483,24 +530,43 @@ class IpAddressPrefixOption(NdOption):
     address: ipaddress.IPv6Address
 
     def _canonical_address(self) -> ipaddress.IPv6Address:
-        if self.option_code != IP_NAR_PREFIX or not 0 <= self.prefix_length <= 128:
-            return self.address
-        keep = ((1 << 128) - 1) ^ ((1 << (128 - self.prefix_length)) - 1)
-        return ipaddress.IPv6Address(int(self.address) & keep)
+        return _prefix_of(self.option_code, self.prefix_length, self.address)
 
     def encode(self) -> bytes:
-        return fixed_layout(IpAddressPrefixOption).pack({
+        return _IP_PREFIX_LAYOUT.pack({
             "length": 3, "option_code": self.option_code, "prefix_length": self.prefix_length,
-            "address": self._canonical_address()})
+            "address": _prefix_of(self.option_code, self.prefix_length, self.address)})
 
     @classmethod
     def decode(cls, data: bytes) -> Self:
         if len(data) >= 2 and data[0] == 17 and data[1] not in (0, 3):
             raise DecodeError("IpAddressPrefixOption.length", "must be 3", RFC5568_IP)
-        _frame(cls, data, RFC5568_IP)
-        v = fixed_layout(cls).unpack(data)
-        opt = cls(v["option_code"], v["prefix_length"], v["address"])
-        return cls(opt.option_code, opt.prefix_length, opt._canonical_address())
+        return super().decode(data)
+
+    @classmethod
+    def decode_framed(cls, data: bytes) -> Self:
+        if data[1] != 3:
+            raise DecodeError("IpAddressPrefixOption.length", "must be 3", RFC5568_IP)
+        v = _IP_PREFIX_LAYOUT.unpack(data)
+        code, prefix_length, address = v["option_code"], v["prefix_length"], v["address"]
+        return cls(code, prefix_length, _prefix_of(code, prefix_length, address))
+
+    def is_canonical(self, data: bytes) -> bool:
+        # decode cleared the prefix bits after Prefix Length (Option-Code 4)
+        return super().is_canonical(data) and self.address.packed == data[8:24]
+
+
+_IP_PREFIX_LAYOUT = fixed_layout(IpAddressPrefixOption)
+
+
+def _prefix_of(option_code: int, prefix_length: int,
+               address: ipaddress.IPv6Address) -> ipaddress.IPv6Address:
+    """``address`` with the bits after ``prefix_length`` cleared when Option-Code is 4."""
+    if option_code != IP_NAR_PREFIX or not 0 <= prefix_length <= 128:
+        return address
+    value = int(address)
+    kept = value & ~((1 << (128 - prefix_length)) - 1)
+    return address if kept == value else ipaddress.IPv6Address(kept)
 
 
 # --------------------------------------------------------------------------- FMIPv6 LLA (19)
@@ -525,6 +591,7 @@ LLA_OPTION_CODES = {
 }
 
 
+@fast_init
 @dataclass(frozen=True)
 class FmipLinkLayerAddressOption(NdOption):
     """FMIPv6 Link-Layer Address option (RFC 5568 §6.4.3), type 19.
@@ -560,15 +627,17 @@ class FmipLinkLayerAddressOption(NdOption):
         return _header(19, len(body), "FmipLinkLayerAddressOption", RFC5568_LLA) + body
 
     @classmethod
-    def decode(cls, data: bytes) -> Self:
-        _frame(cls, data, RFC5568_LLA)
-        v = fixed_layout(cls).unpack(data)
-        return cls(v["option_code"], bytes(data[3:]))
+    def decode_framed(cls, data: bytes) -> Self:
+        return cls(_FMIP_LLA_LAYOUT.unpack(data)["option_code"], data[3:])
+
+
+_FMIP_LLA_LAYOUT = fixed_layout(FmipLinkLayerAddressOption)
 
 
 # --------------------------------------------------------------------------- Handover Key (27, 28)
 
 
+@fast_init
 @dataclass(frozen=True)
 class HandoverKeyRequest(NdOption):
     """Handover Key Request option (RFC 5269 §4.1), type 27.
@@ -605,10 +674,8 @@ class HandoverKeyRequest(NdOption):
                          "HandoverKeyRequest", RFC5269_HKREQ)
 
     @classmethod
-    def decode(cls, data: bytes) -> Self:
-        _frame(cls, data, RFC5269_HKREQ)
-        need_fixed(cls, data, 4)
-        key = bytes(_padded("HandoverKeyRequest", data, 4, RFC5269_HKREQ))
+    def decode_framed(cls, data: bytes) -> Self:
+        key = _padded("HandoverKeyRequest", data, 4, RFC5269_HKREQ)
         field_name = "HandoverKeyRequest.public_key"
         if der_element_length(key, 0, field_name, RFC5269_HKREQ) != len(key):
             raise DecodeError(field_name, "DER key does not fill the field Length and Pad Length "
@@ -616,7 +683,11 @@ class HandoverKeyRequest(NdOption):
         require_subject_public_key_info(key, field_name, RFC5269_HKREQ)
         return cls(data[3] >> 4, key)
 
+    def is_canonical(self, data: bytes) -> bool:
+        return super().is_canonical(data) and _zero_tail(data, data[2])
 
+
+@fast_init
 @dataclass(frozen=True)
 class HandoverKeyReply(NdOption):
     """Handover Key Reply option (RFC 5269 §4.2), type 28.
@@ -658,19 +729,21 @@ class HandoverKeyReply(NdOption):
         return _with_pad(28, fixed, self.encrypted_key, "HandoverKeyReply", RFC5269_HKREP)
 
     @classmethod
-    def decode(cls, data: bytes) -> Self:
-        _frame(cls, data, RFC5269_HKREP)
-        need_fixed(cls, data, 6)
-        key = bytes(_padded("HandoverKeyReply", data, 6, RFC5269_HKREP))
+    def decode_framed(cls, data: bytes) -> Self:
+        key = _padded("HandoverKeyReply", data, 6, RFC5269_HKREP)
         if not key:
             raise DecodeError("HandoverKeyReply.encrypted_key", "must not be empty",
                               RFC5269_HKREP)
         return cls(data[3] >> 4, int.from_bytes(data[4:6], "big"), key)
 
+    def is_canonical(self, data: bytes) -> bool:
+        return super().is_canonical(data) and _zero_tail(data, data[2])
+
 
 # --------------------------------------------------------------------------- unknown
 
 
+@fast_init
 @dataclass(frozen=True)
 class UnknownOption(NdOption):
     """An option of a type this codec does not interpret, kept byte for byte (RFC 4861 §4.6)."""
@@ -702,6 +775,10 @@ class UnknownOption(NdOption):
                               RFC4861)
         return cls(data[0], bytes(data[2:]))
 
+    @classmethod
+    def decode_framed(cls, data: bytes) -> Self:
+        return cls(data[0], data[2:])
+
 
 # --------------------------------------------------------------------------- option lists
 
@@ -713,6 +790,7 @@ OPTION_CLASSES: dict[int, type[NdOption]] = {
         HandoverKeyReply,
     )
 }
+_DECODE_FRAMED = {t: c.decode_framed for t, c in OPTION_CLASSES.items()}
 
 
 class OptionSpan(NamedTuple):
@@ -723,12 +801,9 @@ class OptionSpan(NamedTuple):
     length: int
 
 
-def option_spans(data: bytes, base: int = 0) -> tuple[OptionSpan, ...]:
-    """The options in ``data``, checked for Length 0 and overrun (RFC 4861 §4.6).
-
-    Offsets are relative to ``data`` plus ``base``.
-    """
-    spans: list[OptionSpan] = []
+def _option_bounds(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each option in ``data``, checked for Length 0 and overrun (RFC 4861 §4.6)."""
+    bounds: list[tuple[int, int]] = []
     pos = 0
     end = len(data)
     while pos < end:
@@ -737,14 +812,23 @@ def option_spans(data: bytes, base: int = 0) -> tuple[OptionSpan, ...]:
                               RFC4861)
         length = data[pos + 1] * 8
         if length == 0:
-            raise DecodeError(f"options[{len(spans)}].length",
+            raise DecodeError(f"options[{len(bounds)}].length",
                               f"Length 0 is invalid (option type {data[pos]})", RFC4861)
         if pos + length > end:
-            raise DecodeError(f"options[{len(spans)}].length",
+            raise DecodeError(f"options[{len(bounds)}].length",
                               f"option of {length} octets overruns the message", RFC4861)
-        spans.append(OptionSpan(data[pos], base + pos, length))
+        bounds.append((pos, pos + length))
         pos += length
-    return tuple(spans)
+    return bounds
+
+
+def option_spans(data: bytes, base: int = 0) -> tuple[OptionSpan, ...]:
+    """The options in ``data``, checked for Length 0 and overrun (RFC 4861 §4.6).
+
+    Offsets are relative to ``data`` plus ``base``.
+    """
+    return tuple(OptionSpan(data[start], base + start, end - start)
+                 for start, end in _option_bounds(data))
 
 
 def decode_option(data: bytes) -> NdOption:
@@ -767,17 +851,42 @@ def decode_options(data: bytes, after_signature_ignored: bool = False) -> tuple[
     data = bytes(data)
     out: list[NdOption] = []
     signed = False
-    for s in option_spans(data):
-        raw = data[s.offset:s.offset + s.length]
-        if signed and after_signature_ignored:
+    decoder_of = _DECODE_FRAMED.get
+    unknown = UnknownOption.decode_framed
+    for start, end in _option_bounds(data):
+        raw = data[start:end]
+        decode = decoder_of(raw[0], unknown)
+        if signed:
             try:
-                out.append(decode_option(raw))
+                out.append(decode(raw))
             except DecodeError:
-                out.append(UnknownOption(raw[0], raw[2:]))
+                out.append(unknown(raw))
             continue
-        out.append(decode_option(raw))
-        signed = signed or s.type == RsaSignatureOption.TYPE
+        out.append(decode(raw))
+        signed = after_signature_ignored and raw[0] == RsaSignatureOption.TYPE
     return tuple(out)
+
+
+def options_canonical(data: bytes, options: tuple[NdOption, ...]) -> bool:
+    """Whether ``data``, an options area that :func:`decode_options` decoded to ``options``,
+    is exactly what :func:`encode_options` builds from them (no reserved bit set, zero
+    padding; see :meth:`NdOption.is_canonical`). Options with nothing to ignore on
+    receipt, and those kept as :class:`UnknownOption`, are encoded as received.
+
+    The framing was checked by that decode, so each option is just Length x 8 octets.
+    """
+    pos = 0
+    for option in options:
+        end = pos + data[pos + 1] * 8
+        if type(option) in _MAY_DIFFER and not option.is_canonical(data[pos:end]):
+            return False
+        pos = end
+    return pos == len(data)
+
+
+_MAY_DIFFER = frozenset(c for c in OPTION_CLASSES.values()
+                        if fixed_layout(c).reserved_mask or "is_canonical" in c.__dict__)
+"""Option classes whose received octets may differ from their encoding."""
 
 
 def options_before_signature(options: tuple[NdOption, ...]) -> tuple[NdOption, ...]:
@@ -793,5 +902,5 @@ def options_before_signature(options: tuple[NdOption, ...]) -> tuple[NdOption, .
 
 def encode_options(options: tuple[NdOption, ...] | list[NdOption]) -> bytes:
     """The options area for ``options``, in order."""
-    return b"".join(o.encode() for o in options)
+    return b"".join([o.encode() for o in options])
 

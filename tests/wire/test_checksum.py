@@ -5,7 +5,13 @@ from __future__ import annotations
 import ipaddress
 
 from hypothesis import given
-from rfc5269.wire.icmpv6 import icmpv6_checksum, ones_complement_checksum, pseudo_header
+from hypothesis import strategies as st
+from rfc5269.wire.icmpv6 import (
+    checksum_with_field_zero,
+    icmpv6_checksum,
+    ones_complement_checksum,
+    pseudo_header,
+)
 from rfc5269.wire.mobility import FastBindingUpdate, mh_checksum
 from scapy.layers.inet6 import IPv6, in6_chksum
 from scapy.packet import Raw
@@ -80,3 +86,39 @@ def test_mobility_checksum_agrees_with_scapy(fbu: FastBindingUpdate,
     zeroed = raw[:4] + b"\x00\x00" + raw[6:]
     outer = IPv6(src=str(home), dst=str(par), nh=135) / Raw(zeroed)
     assert in6_chksum(135, outer[Raw], zeroed) == int.from_bytes(raw[4:6], "big")
+
+
+def rfc1071_sum(data: bytes) -> int:
+    """The checksum the slow way (RFC 1071 §4.1): add 16-bit words, fold the carries, invert."""
+    if len(data) % 2:
+        data += b"\x00"
+    total = 0
+    for i in range(0, len(data), 2):
+        total += (data[i] << 8) | data[i + 1]
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+@st_wire.WIRE
+@given(st.binary(max_size=300))
+def test_big_integer_checksum_agrees_with_the_word_loop(data: bytes) -> None:
+    assert ones_complement_checksum(data) == rfc1071_sum(data)
+
+
+@st_wire.WIRE
+@given(st.one_of(st.binary(min_size=2, max_size=300),
+                 st.integers(1, 150).map(lambda n: bytes(2 * n))),  # all zero: checksum 0xFFFF
+       st.integers(0, 149), st.sampled_from([0, 1, 0xFFFF, 0x1234]))
+def test_checksum_with_the_field_left_in_place(data: bytes, word: int, field: int) -> None:
+    """The same value as zeroing the field first, whatever the field holds."""
+    at = 2 * (word % (len(data) // 2))
+    data = data[:at] + field.to_bytes(2, "big") + data[at + 2:]
+    zeroed = data[:at] + b"\x00\x00" + data[at + 2:]
+    assert checksum_with_field_zero(data, at) == ones_complement_checksum(zeroed)
+    assert checksum_with_field_zero(data, at) == rfc1071_sum(zeroed)
+
+
+def test_checksum_of_a_message_too_short_for_its_field() -> None:
+    """A 1-octet payload still gets a checksum (the missing field counts as zero)."""
+    expected = ones_complement_checksum(pseudo_header(LOOPBACK, LOOPBACK, 1, 58) + b"\x80\x00\x00")
+    assert icmpv6_checksum(LOOPBACK, LOOPBACK, b"\x80") == expected

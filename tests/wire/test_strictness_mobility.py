@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rfc5269.errors import DecodeError, EncodeError
 from rfc5269.interpretations import BadfLength
 from rfc5269.wire.ipv6 import (
@@ -16,6 +18,7 @@ from rfc5269.wire.ipv6 import (
     IPv6Header,
     IPv6Packet,
     UnknownDestinationOption,
+    is_routable_unicast,
 )
 from rfc5269.wire.mobility import (
     AlternateCareOfAddress,
@@ -28,6 +31,8 @@ from rfc5269.wire.mobility import (
     mh_checksum,
     mh_data_for_authenticator,
 )
+
+from . import strategies as st_wire
 
 SRC = ipaddress.IPv6Address("2001:db8:a::5")
 PAR = ipaddress.IPv6Address("2001:db8:a::1")
@@ -307,3 +312,14 @@ def test_checksum_uses_the_home_address_as_source() -> None:
     mh = raw[40 + 24:]
     assert int.from_bytes(mh[4:6], "big") == mh_checksum(SRC, PAR, mh)  # SRC is the HoA
     assert int.from_bytes(mh[4:6], "big") != mh_checksum(coa, PAR, mh)
+
+
+@st_wire.WIRE
+@given(st.one_of(
+    st_wire.addresses,
+    st.sampled_from(["::", "::1", "::2", "fe80::", "febf:ffff::1", "fec0::", "fe7f::1", "ff00::",
+                     "ff02::1", "feff::1"]).map(ipaddress.IPv6Address)))
+def test_routable_unicast_agrees_with_ipaddress(address: ipaddress.IPv6Address) -> None:
+    expected = not (address.is_multicast or address.is_unspecified or address.is_loopback
+                    or address.is_link_local)
+    assert is_routable_unicast(address) == expected
