@@ -8,7 +8,8 @@ Modules, in the RFCs' vocabulary:
 * :mod:`~rfc5269.send.cga` — ``cga_generate`` / ``cga_verify`` (RFC 3972 §4-§5),
   ``ModifierSearchPool`` for multi-core Sec >= 2 searches.
 * :mod:`~rfc5269.send.signature` — ``sign_message`` / ``verify_signature``
-  (RFC 3971 §5.1-§5.2) over raw ICMPv6 octets, CL-08 checksum readings.
+  (RFC 3971 §5.1-§5.2) over raw ICMPv6 octets, CL-08 checksum readings;
+  ``check_signature`` is the same verification answering the result itself.
 * :mod:`~rfc5269.send.timestamps` — §5.3.4.2 rules and the bounded
   ``TimestampCache``.
 * :mod:`~rfc5269.send.nonces` — ``make_nonce`` and the outstanding

@@ -50,6 +50,7 @@ from typing import Any, Protocol
 from rfc5269.errors import Rfc5269Error
 from rfc5269.interpretations import CgaSecRange
 from rfc5269.send.verdict import Reason, Verdict
+from rfc5269.wire.describe import fast_init
 
 MODIFIER_LENGTH = 16
 PREFIX_LENGTH = 8
@@ -167,6 +168,7 @@ def interface_identifier(h1: bytes, sec: int) -> bytes:
     return bytes([first]) + h1[1:8]
 
 
+@fast_init
 @dataclass(frozen=True)
 class CgaVerified:
     """What a successful CGA verification establishes."""
@@ -187,20 +189,30 @@ def cga_verify(
     ``sec_range`` is the CL-10 switch: RFC 3972 accepts Sec 0-7, RFC 4982's
     registry only 0-2. Hashes are computed over the received bytes.
     """
-    structure = parameters_bytes(params)
     public_key = params.public_key
-    if len(structure) < 25 + len(public_key):
+    sec = cga_check(address.packed, parameters_bytes(params), len(public_key), sec_range)
+    if isinstance(sec, Verdict):
+        return sec
+    return Verdict.accept(CgaVerified(address, sec, public_key))
+
+
+def cga_check(packed: bytes, structure: bytes, key_length: int,
+              sec_range: CgaSecRange = CgaSecRange.RFC3972) -> int | Verdict[Any]:
+    """RFC 3972 §5 steps 1-7 on octets: the address's Sec if it verifies, else the rejection.
+
+    ``packed`` is the 16-octet address, ``structure`` the CGA Parameters as
+    received and ``key_length`` the length of their Public Key field.
+    :func:`cga_verify` is the same check answering a :class:`Verdict`; this
+    form serves a verifier that builds its own result (RFC 3971 §5.1.2).
+    """
+    if len(structure) < 25 + key_length:
         return Verdict.reject(Reason.MALFORMED, "CGA Parameters shorter than their public key")
-    modifier = structure[:16]
-    prefix = structure[16:24]
-    collision_count = structure[24]
-    extensions = structure[25 + len(public_key) :]
-    packed = address.packed
     # Step 1
+    collision_count = structure[24]
     if collision_count > 2:
         return Verdict.reject(Reason.CGA_COLLISION_COUNT, f"collision count {collision_count}")
     # Step 2
-    if prefix != packed[:8]:
+    if structure[16:24] != packed[:8]:
         return Verdict.reject(Reason.CGA_PREFIX_MISMATCH)
     # Steps 3-4: compare all bits but Sec (0xE0) and u/g (0x03) of the first IID octet.
     h1 = hash1(structure)
@@ -210,10 +222,11 @@ def cga_verify(
     sec = packed[8] >> 5
     if sec not in SEC_RANGES[sec_range]:
         return Verdict.reject(Reason.CGA_SEC_NOT_ACCEPTED, f"Sec {sec} under {sec_range.value}")
-    # Steps 6-7
-    if sec and any(hash2(modifier, public_key, extensions)[: 2 * sec]):
+    # Steps 6-7: Hash2 over modifier | 9 zeros | public key | extension fields.
+    if sec and any(hash2(structure[:16], structure[25:25 + key_length],
+                         structure[25 + key_length:])[: 2 * sec]):
         return Verdict.reject(Reason.CGA_HASH2_NOT_ZERO, f"Sec {sec}")
-    return Verdict.accept(CgaVerified(address, sec, public_key))
+    return sec
 
 
 # ---------------------------------------------------------------------------

@@ -58,8 +58,9 @@ def key_hash(der: bytes) -> bytes:
     return hashlib.sha1(der).digest()[:KEY_HASH_LENGTH]  # noqa: S324 (SHA-1 is the RFC's)
 
 
-# Parsing a DER key costs about as much as an RSA verification; peers reuse
-# their keys, so parsed keys are kept in a small LRU cache keyed by the DER.
+# Parsing a DER key costs about a tenth of an RSA-1024 verification; peers
+# reuse their keys, so parsed keys are kept in a small LRU cache keyed by the
+# exact DER octets (bounded: an attacker sending fresh keys only evicts).
 _PARSED: OrderedDict[bytes, rsa.RSAPublicKey | Reason] = OrderedDict()
 _PARSED_MAX = 256
 
@@ -114,17 +115,31 @@ def check_public_key(
     rule is prudent practice (RFC 8017 §3.1 requires 3 <= e < n, e odd for a
     key that can work at all). On acceptance ``info`` is the parsed key.
     """
-    cached = _CHECKED.get((der, policy))
-    if cached is not None:
-        return cached
+    cached = _CHECKED.get(der)
+    if cached is not None and (cached[0] is policy or cached[0] == policy):
+        _CHECKED.move_to_end(der)
+        return cached[1]
     verdict = _check(der, policy)
-    _CHECKED[(der, policy)] = verdict
+    _CHECKED[der] = (policy, verdict)
+    _CHECKED.move_to_end(der)
     if len(_CHECKED) > _PARSED_MAX:
         _CHECKED.popitem(last=False)
     return verdict
 
 
-_CHECKED: OrderedDict[tuple[bytes, KeyPolicy], Verdict[rsa.RSAPublicKey]] = OrderedDict()
+# The verdict for each DER key under the policy it was judged by, least recently
+# used first. A verdict depends on nothing but the DER octets and the policy, so a
+# hit answers exactly what a fresh check would; a different policy judges afresh.
+_CHECKED: OrderedDict[bytes, tuple[KeyPolicy, Verdict[rsa.RSAPublicKey]]] = OrderedDict()
+
+
+def clear_key_cache() -> None:
+    """Forget every parsed key and key verdict (both caches hold at most 256 entries).
+
+    For benchmarks of a peer seen for the first time, and for tests.
+    """
+    _PARSED.clear()
+    _CHECKED.clear()
 
 
 def _check(der: bytes, policy: KeyPolicy) -> Verdict[rsa.RSAPublicKey]:

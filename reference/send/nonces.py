@@ -40,6 +40,7 @@ from typing import Any
 
 from rfc5269.interpretations import NonceRetention
 from rfc5269.send.verdict import Reason, Verdict
+from rfc5269.wire.describe import fast_init
 
 MIN_NONCE_LENGTH = 6  # octets, RFC 3971 §5.3.2
 DEFAULT_NONCE_LIFETIME = Fraction(10)
@@ -66,6 +67,7 @@ class _Outstanding:
     answered_by: set[Hashable] = field(default_factory=set)
 
 
+@fast_init
 @dataclass(frozen=True)
 class NonceMatch:
     """An advertisement's nonce matched an outstanding solicitation."""

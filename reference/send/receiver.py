@@ -4,7 +4,8 @@
 outstanding nonces, validated router keys — and judges a received ICMPv6
 message with :meth:`SendReceiver.verify`:
 
-1. CGA and RSA Signature (:func:`rfc5269.send.signature.verify_signature`);
+1. CGA and RSA Signature (:func:`rfc5269.send.signature.verify_signature`, in
+   its :func:`~rfc5269.send.signature.check_signature` form);
    an unsigned message is *unsecured* (RFC 3971 §5.2.2);
 2. a signed message must carry a Timestamp (RFC 3971 §5.3.4);
 3. by kind (RFC 3971 §5.3.4):
@@ -41,9 +42,10 @@ from rfc5269.interpretations import DEFAULT, CertificateRequirement, Interpretat
 from rfc5269.send.keys import DEFAULT_KEY_POLICY, KeyPolicy
 from rfc5269.send.nonces import NonceMatch, NonceStore
 from rfc5269.send.pkix import RouterAuthorization, RouterKeyCache
-from rfc5269.send.signature import SignedMessage, verify_signature
+from rfc5269.send.signature import SignedMessage, check_signature
 from rfc5269.send.timestamps import TimestampCache, TimestampDecision, TimestampPolicy
 from rfc5269.send.verdict import Reason, Verdict
+from rfc5269.wire.describe import fast_init
 from rfc5269.wire.ndopt import NonceOption, TimestampOption
 
 
@@ -54,6 +56,7 @@ class MessageKind(enum.Enum):
     ADVERTISEMENT = "advertisement"  # PrRtAdv, CPA
 
 
+@fast_init
 @dataclass(frozen=True)
 class SecuredMessage:
     """What an accepted message established."""
@@ -122,14 +125,12 @@ class SendReceiver:
         """
         when = utc(now) if from_router else None
         known = self.router_keys.known_keys(when) if when is not None else None
-        sig = verify_signature(
+        signed = check_signature(
             icmp, src, dst, cga_address=cga_address, known_keys=known,
             key_policy=self.key_policy, sec_range=self.interpretations.cga_sec_range,
             signed_checksum=self.interpretations.signed_checksum)
-        if not sig.accepted:
-            return sig.relay()
-        signed = sig.info
-        assert signed is not None
+        if isinstance(signed, Verdict):
+            return signed
         ts_opt = signed.first(TimestampOption)
         if ts_opt is None:
             return Verdict.reject(Reason.TIMESTAMP_MISSING)
@@ -140,18 +141,18 @@ class SendReceiver:
         if kind is MessageKind.SOLICITATION or nonce is None:
             if nonce is None and (kind is MessageKind.SOLICITATION or require_nonce):
                 return Verdict.reject(Reason.NONCE_MISSING)
-            tv = self.timestamps.check(src, ts_opt.timestamp, now, signed.sec)
-            if not tv.accepted:
-                return tv.relay()
-            ts_decision = tv.info
+            judged = self.timestamps.judge(src, ts_opt.timestamp, now, signed.sec)
+            if isinstance(judged, Verdict):
+                return judged
+            ts_decision = judged
         else:
             nv = self.nonces.check(nonce, signed.public_key_der, now)
             if not nv.accepted:
                 return nv.relay()
             match = nv.info
             # §5.3.4.1: a solicited advertisement's timestamp is stored, not judged.
-            tv = self.timestamps.check(src, ts_opt.timestamp, now, signed.sec)
-            ts_decision = tv.info if tv.accepted else None
+            judged = self.timestamps.judge(src, ts_opt.timestamp, now, signed.sec)
+            ts_decision = None if isinstance(judged, Verdict) else judged
         router: RouterAuthorization | None = None
         if from_router and self.interpretations.certificate_requirement is \
                 CertificateRequirement.RFC:

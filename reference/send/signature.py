@@ -42,18 +42,19 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from rfc5269.errors import DecodeError, EncodeError
 from rfc5269.interpretations import CgaSecRange, SignedChecksum
-from rfc5269.send.cga import CgaVerified, cga_verify
+from rfc5269.send.cga import CgaVerified, cga_check
 from rfc5269.send.keys import DEFAULT_KEY_POLICY, KeyPolicy, check_public_key, key_hash
 from rfc5269.send.keys import public_key_der as _public_key_der
 from rfc5269.send.verdict import Reason, Verdict
-from rfc5269.wire.icmpv6 import icmpv6_checksum, ones_complement_checksum, pseudo_header
+from rfc5269.wire.describe import fast_init
+from rfc5269.wire.icmpv6 import Address, icmpv6_checksum, ones_complement_checksum, pseudo_header
 from rfc5269.wire.ndopt import (
     CgaOption,
     NdOption,
@@ -62,7 +63,8 @@ from rfc5269.wire.ndopt import (
     decode_options,
     option_spans,
 )
-from rfc5269.wire.send_ranges import signed_portion
+from rfc5269.wire.send_ranges import header_length
+from rfc5269.wire.send_ranges import signed_portion as signed_portion  # re-exported
 
 CGA_MESSAGE_TYPE_TAG = bytes.fromhex("086FCA5E10B200C99C8CE00164277C08")
 """The 128-bit CGA Message Type tag for SEND (RFC 3971 §5.2 item 1)."""
@@ -72,14 +74,15 @@ _PKCS1 = padding.PKCS1v15()
 _SHA1 = hashes.SHA1()  # noqa: S303 (RFC 3971 §5.2 fixes SHA-1)
 
 OptionT = TypeVar("OptionT", bound=NdOption)
+_SIGNATURE_TYPE = RsaSignatureOption.TYPE
+_CGA_TYPE = CgaOption.TYPE
 
 
 def _zero_checksum(icmp: bytes) -> bytes:
     return icmp[:2] + b"\x00\x00" + icmp[4:]
 
 
-def signed_checksum_value(prefix: bytes, src: ipaddress.IPv6Address,
-                          dst: ipaddress.IPv6Address, received: int,
+def signed_checksum_value(prefix: bytes, src: Address, dst: Address, received: int,
                           reading: SignedChecksum) -> int:
     """The checksum value that enters the signed data under ``reading`` (CL-08).
 
@@ -93,14 +96,32 @@ def signed_checksum_value(prefix: bytes, src: ipaddress.IPv6Address,
     return received
 
 
-def signed_data(prefix: bytes, src: ipaddress.IPv6Address, dst: ipaddress.IPv6Address,
-                checksum: int) -> bytes:
+def checksum_extended(prefix_checksum: int, rest: bytes) -> int:
+    """The ICMPv6 checksum of ``prefix + rest`` from the checksum of ``prefix`` alone.
+
+    ``prefix`` (of even length, from the same addresses) holds the checksum
+    field. One's complement sums add (RFC 1071 §2, the basis of RFC 1624's
+    incremental update): appending ``rest`` at an even offset adds its sum,
+    and the pseudo-header's Upper-Layer Packet Length grows by ``len(rest)``.
+    A checksum is minus its sum modulo 0xFFFF, so the three combine as below;
+    ``tests/send/test_signature.py`` checks this against
+    :func:`rfc5269.wire.icmpv6.icmpv6_checksum`, edge cases included.
+    """
+    return (prefix_checksum + ones_complement_checksum(rest) - len(rest)) % 0xFFFF
+
+
+def signed_data(prefix: bytes, src: Address, dst: Address, checksum: int) -> bytes:
     """The octets the signature covers (RFC 3971 §5.2 items 1-6).
 
     ``prefix`` is the ICMPv6 message up to (not including) the first RSA
-    Signature option; ``checksum`` replaces its checksum field.
+    Signature option; ``checksum`` replaces its checksum field. Addresses
+    may be given as their 16 octets.
     """
-    return (CGA_MESSAGE_TYPE_TAG + src.packed + dst.packed + prefix[:2]
+    if isinstance(src, ipaddress.IPv6Address):
+        src = src.packed
+    if isinstance(dst, ipaddress.IPv6Address):
+        dst = dst.packed
+    return (CGA_MESSAGE_TYPE_TAG + src + dst + prefix[:2]
             + checksum.to_bytes(2, "big") + prefix[4:])
 
 
@@ -154,6 +175,7 @@ def sign_message(
     return bytes(msg)
 
 
+@fast_init
 @dataclass(frozen=True)
 class SignedMessage:
     """What a verified signature establishes about a message.
@@ -184,9 +206,25 @@ class SignedMessage:
     def first(self, cls: type[OptionT]) -> OptionT | None:
         """The first signed option of type ``cls``, if any (DecodeError if malformed)."""
         for span in self.spans:
-            if span.type == cls.TYPE:
-                return cls.decode(self.options_area[span.offset:span.offset + span.length])
+            if span.type == cls.TYPE:  # framing checked when the message was verified
+                return cls.decode_framed(self.options_area[span.offset:span.offset + span.length])
         return None
+
+
+def _framed_options(icmp: bytes) -> tuple[int, tuple[OptionSpan, ...]]:
+    """Where the options of ``icmp`` start, and every option's span (offsets from there).
+
+    The checks of :func:`rfc5269.wire.send_ranges.signed_portion` (header
+    length by ICMPv6 type, each option's Type/Length framing), in one walk.
+    """
+    if len(icmp) < 4:
+        raise DecodeError("signed_portion", "ICMPv6 message shorter than 4 octets",
+                          "RFC 4443 §2.1")
+    start = 4 + header_length(icmp[0])
+    if len(icmp) < start:
+        raise DecodeError("signed_portion", f"message shorter than its {start}-octet header",
+                          "RFC 3971 §5.2")
+    return start, option_spans(icmp[start:])
 
 
 def verify_signature(
@@ -206,37 +244,89 @@ def verify_signature(
     source, right for RtSolPr, PrRtAdv, CPS and CPA); ``known_keys`` maps Key
     Hash to DER public key for keys known by other means (RFC 3971 §5.2.2).
     """
+    result = check_signature(icmp, src, dst, cga_address=cga_address, known_keys=known_keys,
+                             key_policy=key_policy, sec_range=sec_range,
+                             signed_checksum=signed_checksum)
+    if isinstance(result, Verdict):
+        return result
+    return Verdict.accept(result)
+
+
+def check_signature(
+    icmp: bytes,
+    src: ipaddress.IPv6Address,
+    dst: ipaddress.IPv6Address,
+    *,
+    cga_address: ipaddress.IPv6Address | None = None,
+    known_keys: Mapping[bytes, bytes] | None = None,
+    key_policy: KeyPolicy = DEFAULT_KEY_POLICY,
+    sec_range: CgaSecRange = CgaSecRange.RFC3972,
+    signed_checksum: SignedChecksum = DEFAULT_SIGNED_CHECKSUM,
+) -> SignedMessage | Verdict[Any]:
+    """:func:`verify_signature` answering the :class:`SignedMessage` itself on acceptance.
+
+    Any other outcome is the failing (or unsecured) verdict. The checks run
+    in the order of the module docstring; the receiver's path
+    (:meth:`rfc5269.send.receiver.SendReceiver.verify`) calls this form to
+    build one verdict per message instead of one per layer.
+    """
     icmp = bytes(icmp)
+    src_octets, dst_octets = src.packed, dst.packed
+    # 1. Framing (RFC 4443 §2.1, RFC 4861 §4.6).
     try:
-        portion = signed_portion(icmp)
+        start, spans = _framed_options(icmp)
     except DecodeError as exc:
         return Verdict.reject(Reason.MALFORMED, str(exc))
-    if icmpv6_checksum(src, dst, icmp) != portion.checksum:
+    # Where the first RSA Signature option is, and the first CGA option before it.
+    sig_span: OptionSpan | None = None
+    cga_span: OptionSpan | None = None
+    for span in spans:
+        if span.type == _SIGNATURE_TYPE:
+            sig_span = span
+            break
+        if span.type == _CGA_TYPE and cga_span is None:
+            cga_span = span
+    offset = len(icmp) if sig_span is None else start + sig_span.offset
+    prefix = icmp[:offset]
+    received = int.from_bytes(icmp[2:4], "big")
+    # The message's own checksum (RFC 4443 §2.3). Under the deployed CL-08 reading
+    # the signed value is the checksum of the prefix, and the whole message's
+    # checksum follows from it and the octets after the cut.
+    prefix_checksum: int | None = None
+    if sig_span is not None and signed_checksum is SignedChecksum.BEFORE_SIGNATURE_OPTION:
+        prefix_checksum = icmpv6_checksum(src_octets, dst_octets, prefix)
+        whole = checksum_extended(prefix_checksum, icmp[offset:])
+    else:
+        whole = icmpv6_checksum(src_octets, dst_octets, icmp)
+    if whole != received:
         return Verdict.reject(Reason.CHECKSUM_INVALID)
-    offset = portion.signature_offset
-    if offset is None:
+    # 2. Unsigned?
+    if sig_span is None:
         return Verdict.unsecured(Reason.UNSIGNED)
-    prefix = portion.prefix_without_signature
-    area = portion.options_before_signature
+    spans = spans[:spans.index(sig_span)]  # offsets relative to the area, which starts at `start`
+    area = icmp[start:offset]
+    # The first CGA option and the RSA Signature option must decode (their framing
+    # was checked by the walk).
     try:
-        spans = option_spans(area)
-        length = icmp[offset + 1] * 8
-        sig_option = RsaSignatureOption.decode(icmp[offset:offset + length])
-        cga_span = next((sp for sp in spans if sp.type == CgaOption.TYPE), None)
-        cga_option = None if cga_span is None else CgaOption.decode(
+        sig_option = RsaSignatureOption.decode_framed(icmp[offset:offset + sig_span.length])
+        cga_option = None if cga_span is None else CgaOption.decode_framed(
             area[cga_span.offset:cga_span.offset + cga_span.length])
     except DecodeError as exc:
         return Verdict.reject(Reason.MALFORMED, str(exc))
+    # 3. Which key: the CGA option's, or one known by other means.
     cga_info: CgaVerified | None = None
     if cga_option is not None:
-        der = cga_option.parameters.public_key
+        params = cga_option.parameters
+        der = params.public_key
         key_verdict = check_public_key(der, key_policy)
         if not key_verdict.accepted:
             return key_verdict.relay()
-        cga_verdict = cga_verify(cga_address or src, cga_option.parameters, sec_range=sec_range)
-        if not cga_verdict.accepted:
-            return cga_verdict.relay()
-        cga_info = cga_verdict.info
+        proved = cga_address or src
+        sec = cga_check(proved.packed if cga_address is not None else src_octets,
+                        params.raw, len(der), sec_range)  # hashed as received
+        if isinstance(sec, Verdict):
+            return sec
+        cga_info = CgaVerified(proved, sec, der)
         if sig_option.key_hash != key_hash(der):
             return Verdict.reject(Reason.KEY_MISMATCH)
     else:
@@ -249,14 +339,17 @@ def verify_signature(
             return key_verdict.relay()
     public_key = key_verdict.info
     assert public_key is not None
+    # 4. The Digital Signature: as long as the modulus; the rest of the option is padding.
     sig_len = (public_key.key_size + 7) // 8
+    field = sig_option.signature + sig_option.padding
+    if sig_len > len(field):
+        return Verdict.reject(Reason.SIGNATURE_MALFORMED,
+                              f"a {sig_len}-octet signature does not fit in the option")
+    checksum = prefix_checksum if prefix_checksum is not None else \
+        signed_checksum_value(prefix, src_octets, dst_octets, received, signed_checksum)
     try:
-        signature = sig_option.with_signature_length(sig_len).signature
-    except DecodeError as exc:
-        return Verdict.reject(Reason.SIGNATURE_MALFORMED, str(exc))
-    checksum = signed_checksum_value(prefix, src, dst, portion.checksum, signed_checksum)
-    try:
-        public_key.verify(signature, signed_data(prefix, src, dst, checksum), _PKCS1, _SHA1)
+        public_key.verify(field[:sig_len], signed_data(prefix, src_octets, dst_octets, checksum),
+                          _PKCS1, _SHA1)
     except InvalidSignature:
         return Verdict.reject(Reason.SIGNATURE_INVALID)
-    return Verdict.accept(SignedMessage(der, sig_option.key_hash, cga_info, area, spans, offset))
+    return SignedMessage(der, sig_option.key_hash, cga_info, area, spans, offset)

@@ -42,9 +42,11 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from rfc5269.constants import TIMESTAMP_DELTA, TIMESTAMP_DRIFT, TIMESTAMP_FUZZ
 from rfc5269.send.verdict import Reason, Verdict
+from rfc5269.wire.describe import fast_init
 
 TICKS_PER_SECOND = 1 << 16
 
@@ -108,6 +110,7 @@ class _Entry:
     sec: int
 
 
+@fast_init
 @dataclass(frozen=True)
 class TimestampDecision:
     """What :meth:`TimestampCache.check` decided, to be committed on acceptance."""
@@ -125,7 +128,9 @@ class TimestampCache:
 
     Use :meth:`check` before accepting a message (no state change), then
     :meth:`commit` once every other check has passed, as RFC 3971 only lets
-    an accepted, signed message update RDlast/TSlast.
+    an accepted, signed message update RDlast/TSlast. :meth:`judge` is
+    :meth:`check` without the wrapping verdict on success (the receiver's
+    path builds one verdict per message).
     """
 
     def __init__(self, policy: TimestampPolicy | None = None) -> None:
@@ -133,22 +138,22 @@ class TimestampCache:
         self._delta = to_ticks(self.policy.delta)
         self._fuzz = to_ticks(self.policy.fuzz)
         self._lifetime = self.policy.lifetime_ticks
+        self._drift = self.policy.drift
+        # Every entry sits in `_entries` and in the bucket of its Sec (least recently
+        # updated first); both hold the same _Entry object.
+        self._entries: dict[Hashable, _Entry] = {}
         self._buckets: list[OrderedDict[Hashable, _Entry]] = [OrderedDict() for _ in range(8)]
-        self._sec_of: dict[Hashable, int] = {}
 
     def __len__(self) -> int:
-        return len(self._sec_of)
+        return len(self._entries)
 
     def __contains__(self, peer: object) -> bool:
-        return peer in self._sec_of
+        return peer in self._entries
 
     def last(self, peer: Hashable) -> tuple[int, int] | None:
         """(TSlast, RDlast) in ticks for a known peer, else None."""
-        sec = self._sec_of.get(peer)
-        if sec is None:
-            return None
-        e = self._buckets[sec][peer]
-        return e.ts_last, e.rd_last
+        e = self._entries.get(peer)
+        return None if e is None else (e.ts_last, e.rd_last)
 
     def check(self, peer: Hashable, timestamp: int, now: float | int | Fraction, sec: int = 0
               ) -> Verdict[TimestampDecision]:
@@ -156,47 +161,56 @@ class TimestampCache:
 
         ``sec`` is the peer's CGA Sec (its cache priority). No state changes.
         """
+        decision = self.judge(peer, timestamp, now, sec)
+        if isinstance(decision, Verdict):
+            return decision
+        return Verdict.accept(decision)
+
+    def judge(self, peer: Hashable, timestamp: int, now: float | int | Fraction, sec: int = 0
+              ) -> TimestampDecision | Verdict[Any]:
+        """:meth:`check` answering the decision itself when the timestamp passes (no state
+        changes), the rejecting verdict otherwise."""
         rd_new = to_ticks(now)
-        sec_known = self._sec_of.get(peer)
-        entry = None
-        if sec_known is not None:
-            entry = self._buckets[sec_known][peer]
-            if rd_new - entry.rd_last > self._lifetime:
-                entry = None  # expired: judged as a new peer
+        entry = known = self._entries.get(peer)
+        if entry is not None and rd_new - entry.rd_last > self._lifetime:
+            entry = None  # expired: judged as a new peer
         if entry is None:
             if not new_peer_ok(timestamp, rd_new, self._delta):
                 return Verdict.reject(
                     Reason.TIMESTAMP_OUTSIDE_WINDOW,
                     f"RDnew - TSnew = {(rd_new - timestamp) / TICKS_PER_SECOND:.3f} s")
-            if sec_known is None and not self._room_for(sec, rd_new):
+            if known is None and not self._room_for(sec, rd_new):
                 return Verdict.reject(Reason.TIMESTAMP_CACHE_FULL, f"{len(self)} peers")
-            return Verdict.accept(TimestampDecision(peer, sec, timestamp, rd_new, False, True))
+            return TimestampDecision(peer, sec, timestamp, rd_new, False, True)
         if not known_peer_ok(timestamp, rd_new, entry.ts_last, entry.rd_last, self._fuzz,
-                             self.policy.drift):
+                             self._drift):
             return Verdict.reject(Reason.TIMESTAMP_NOT_FRESH)
-        return Verdict.accept(TimestampDecision(
-            peer, sec, timestamp, rd_new, True, timestamp > entry.ts_last))
+        return TimestampDecision(peer, sec, timestamp, rd_new, True, timestamp > entry.ts_last)
 
     def commit(self, decision: TimestampDecision) -> None:
         """Record an accepted message (RDlast/TSlast update rules of §5.3.4.2)."""
         if not decision.update:
             return
         peer = decision.peer
-        old = self._sec_of.get(peer)
-        if old is not None:
-            del self._buckets[old][peer]
-            del self._sec_of[peer]
-        elif len(self._sec_of) >= self.policy.capacity:
+        entry = self._entries.get(peer)
+        if entry is not None and entry.sec == decision.sec:  # update in place, now the newest
+            entry.ts_last, entry.rd_last = decision.ts_new, decision.rd_new
+            self._buckets[entry.sec].move_to_end(peer)
+            return
+        if entry is not None:  # the peer's Sec changed: it moves to another bucket
+            self._remove(peer)
+        elif len(self._entries) >= self.policy.capacity:
             victim = self._victim(decision.sec, decision.rd_new)
             if victim is None:  # the cache filled up between check and commit
                 return
             self._remove(victim)
-        self._buckets[decision.sec][peer] = _Entry(decision.ts_new, decision.rd_new, decision.sec)
-        self._sec_of[peer] = decision.sec
+        entry = _Entry(decision.ts_new, decision.rd_new, decision.sec)
+        self._buckets[decision.sec][peer] = entry
+        self._entries[peer] = entry
 
     # -- eviction (O(1): at most eight bucket heads are inspected) ----------
     def _room_for(self, sec: int, rd_now: int) -> bool:
-        return len(self._sec_of) < self.policy.capacity or self._victim(sec, rd_now) is not None
+        return len(self._entries) < self.policy.capacity or self._victim(sec, rd_now) is not None
 
     def _victim(self, sec: int, rd_now: int) -> Hashable | None:
         for bucket in self._buckets:  # an expired entry anywhere
@@ -211,5 +225,4 @@ class TimestampCache:
         return None
 
     def _remove(self, peer: Hashable) -> None:
-        sec = self._sec_of.pop(peer)
-        del self._buckets[sec][peer]
+        del self._buckets[self._entries.pop(peer).sec][peer]

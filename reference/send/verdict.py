@@ -20,6 +20,8 @@ import enum
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from rfc5269.wire.describe import fast_init
+
 
 class Reason(enum.Enum):
     """Why a message, address, key or certificate was not accepted.
@@ -175,6 +177,7 @@ class Outcome(enum.Enum):
 T = TypeVar("T")
 
 
+@fast_init
 @dataclass(frozen=True)
 class Verdict(Generic[T]):
     """The answer of one verification.

@@ -232,6 +232,30 @@ def test_key_too_long() -> None:
                   Reason.KEY_TOO_LONG)
 
 
+def test_key_cache_is_bounded_least_recently_used_and_exact() -> None:
+    """The parsed-key caches hold at most 256 keys, keep the recently used, key on exact DER."""
+    keys.clear_key_cache()
+    n = pool_key(3).public_key().public_numbers().n
+    first = keys.check_public_key(DER)
+    for e in range(3, 3 + 2 * 300, 2):  # 300 other keys (same modulus, odd exponents)
+        keys.check_public_key(_spki_der(n, e) if e != 65537 else DER)
+        keys.check_public_key(DER)  # kept in use: never the least recently used
+    assert len(keys._CHECKED) <= 256 and len(keys._PARSED) <= 256
+    assert keys.check_public_key(DER) is first  # still cached
+    assert _spki_der(n, 3) not in keys._CHECKED  # the least recently used went
+    # A one-octet change is a different key: judged afresh, not served from the cache.
+    expect_reject(keys.check_public_key(DER[:-1] + bytes([DER[-1] ^ 1])),
+                  Reason.KEY_EXPONENT_UNSOUND)
+    # After clearing, a key is loaded again and judged the same.
+    keys.clear_key_cache()
+    again = keys.check_public_key(DER)
+    assert again is not first and again.accepted and again.info is not None
+    assert again.info.public_numbers() == first.info.public_numbers()  # type: ignore[union-attr]
+    # Another policy is judged afresh, then the first policy again.
+    expect_reject(keys.check_public_key(DER, keys.KeyPolicy(min_bits=2048)), Reason.KEY_TOO_SHORT)
+    assert keys.check_public_key(DER).accepted
+
+
 def _spki_der(n: int, e: int) -> bytes:
     """An RSA SubjectPublicKeyInfo built with pyasn1 (cryptography refuses even exponents)."""
     from pyasn1.codec.der import encoder

@@ -13,6 +13,7 @@ from rfc5269.send.receiver import MessageKind, SendReceiver
 from rfc5269.send.testpki import pool_key
 from rfc5269.send.verdict import Outcome, Reason
 from rfc5269.wire.fmip import RtSolPr
+from rfc5269.wire.icmpv6 import icmpv6_checksum
 from rfc5269.wire.ndopt import (
     CgaOption,
     NonceOption,
@@ -43,6 +44,46 @@ def test_accepted(signed: bytes) -> None:
     assert info.public_key_der == keys.public_key_der(pool_key(5))
     assert info.first(NonceOption) == NonceOption(NONCE)
     assert RtSolPr.decode(signed, mn().address, DST).identifier == 7  # the codec agrees
+
+
+def test_check_signature_is_verify_signature_unwrapped(signed: bytes) -> None:
+    """The receiver's form answers the same SignedMessage, or the very same failure."""
+    assert signature.check_signature(signed, mn().address, DST) == verify(signed).info
+    bad = signed[:-1] + bytes([signed[-1] ^ 1])
+    assert signature.check_signature(bad, mn().address, DST) == verify(bad)
+    assert verify(bad).reason is Reason.CHECKSUM_INVALID
+
+
+@settings(derandomize=True, max_examples=200)
+@given(st.binary(min_size=4, max_size=80), st.binary(max_size=80), st.binary(min_size=16,
+       max_size=16), st.binary(min_size=16, max_size=16))
+def test_checksum_extended_is_the_checksum_of_the_whole(prefix: bytes, rest: bytes,
+                                                        src: bytes, dst: bytes) -> None:
+    """The one's complement identity behind the single checksum pass (RFC 1071 §2)."""
+    prefix = prefix[:len(prefix) & ~1]  # the cut at an option is at an even offset
+    whole = icmpv6_checksum(src, dst, prefix + rest)
+    assert signature.checksum_extended(icmpv6_checksum(src, dst, prefix), rest) == whole
+
+
+@pytest.mark.parametrize("target", [0, 0xFFFF, 1, 0xFFFE])
+def test_checksum_extended_at_the_one_complement_edges(target: int) -> None:
+    """Rest octets chosen so the whole message's residue lands on (or next to) zero."""
+    src, dst = mn().address.packed, DST.packed
+    prefix = bytes.fromhex("9a00abcd02000007")
+    base = icmpv6_checksum(src, dst, prefix + bytes(8))
+    # The last word adds its value to the sum: pick it so the checksum becomes `target`.
+    word = (base - target) % 0xFFFF
+    rest = bytes(6) + word.to_bytes(2, "big")
+    whole = icmpv6_checksum(src, dst, prefix + rest)
+    assert signature.checksum_extended(icmpv6_checksum(src, dst, prefix), rest) == whole
+    assert whole == target % 0xFFFF
+
+
+def test_signed_data_takes_addresses_or_their_octets(signed: bytes) -> None:
+    prefix = signed[:signature.signed_portion(signed).signature_offset]
+    src = mn().address
+    assert signature.signed_data(prefix, src, DST, 7) == \
+        signature.signed_data(prefix, src.packed, DST.packed, 7)
 
 
 @pytest.mark.parametrize("reading", list(SignedChecksum))

@@ -154,3 +154,27 @@ def test_float_and_fraction_times() -> None:
     assert to_ticks(1.5) == 3 * T // 2
     assert to_ticks(Fraction(1, 3)) == T // 3
     assert timestamp_now(2) == 2 * T
+
+
+def test_a_peer_whose_sec_changes_moves_to_its_new_bucket() -> None:
+    """Commit updates a known peer in place, or moves it when its Sec changed (eviction order)."""
+    cache = TimestampCache(TimestampPolicy(capacity=2))
+    for t, peer, sec in ((1000, "a", 2), (1001, "b", 1), (1002, "a", 0)):
+        v = cache.check(peer, timestamp_now(t), t, sec)
+        assert v.info is not None
+        cache.commit(v.info)
+    assert cache.last("a") == (timestamp_now(1002), to_ticks(1002)) and len(cache) == 2
+    # "a" now sits in the Sec 0 bucket: a new Sec 1 peer displaces it, not the Sec 1 "b".
+    v = cache.check("c", timestamp_now(1003), 1003, 1)
+    assert v.info is not None
+    cache.commit(v.info)
+    assert "a" not in cache and "b" in cache and "c" in cache
+
+
+def test_judge_answers_what_check_wraps() -> None:
+    cache = TimestampCache()
+    decision = cache.judge("p", timestamp_now(1000), 1000, 1)
+    assert decision == expect_accept(cache.check("p", timestamp_now(1000), 1000, 1))
+    expect_reject(cache.check("p", timestamp_now(0), 1000, 1), Reason.TIMESTAMP_OUTSIDE_WINDOW)
+    assert cache.judge("p", timestamp_now(0), 1000, 1) == \
+        cache.check("p", timestamp_now(0), 1000, 1)
