@@ -243,8 +243,23 @@ def test_a_trace_without_recorded_inputs_is_unmappable() -> None:
 
 
 def test_the_abstraction_is_listed_with_reasons() -> None:
-    for table in (NO_MODEL_EVENT, ABSTRACTED_CHECKS, MODEL_GAPS):
+    for table in (NO_MODEL_EVENT, ABSTRACTED_CHECKS):
         assert table and all(len(why) > 20 for why in table.values())
+    assert all(len(why) > 20 for why in MODEL_GAPS.values())
+
+
+def test_the_mn_at_check_is_in_the_model_not_a_gap() -> None:
+    """The MN's "AT not weaker" check (RFC 5269 §3.3) is compared, not excused.
+
+    The conformance configuration switches on the model refinement
+    ``mn-at-not-weaker``, so a reference rejection there must be a model
+    rejection too.
+    """
+    from rfc5269.conformance import model_config_for
+    from rfc5269.model.faults import Refinement
+
+    assert "at_not_weaker" not in MODEL_GAPS
+    assert model_config_for(hk_lifetime=10.0).has(Refinement.MN_AT_NOT_WEAKER)
 
 
 # ---------------------------------------------------------------- findings

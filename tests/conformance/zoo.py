@@ -294,9 +294,6 @@ WHY_NOT_CAUGHT: dict[str, str] = {
         "state bounds are abstracted (the model keeps one record per CGA, unbounded): the "
         "reference's record_capacity rejection is a dropped message, and the variant's "
         "acceptance is a step the model allows",
-    "mn-accepts-weaker-algorithm":
-        "model gap: MnReceivesPrRtAdv has no AT-not-weaker check (RFC 5269 §3.3 SHOULD); "
-        "the reference's at_not_weaker rejections are counted as model gaps",
 }
 
 
