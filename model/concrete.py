@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rfc5269.model.config import ModelConfig
 from rfc5269.model.events import Event, EventRecord, Kind, to_record
+from rfc5269.model.faults import NO_SIGNER, Refinement
 from rfc5269.model.rules import RULES
 from rfc5269.model.state import State, initial_state
 
@@ -27,7 +28,7 @@ class StepResult:
     ``verdict`` is ``"accepted"``, ``"rejected"`` (``reason`` names the first
     failed check) or ``"disabled"`` (the event cannot occur in this state;
     ``reason`` says why). ``state`` is the state after the event (unchanged
-    unless accepted).
+    unless accepted, or rejected under a fault that changes state on rejection).
     """
 
     verdict: str
@@ -56,13 +57,17 @@ def domain_error(cfg: ModelConfig, e: EventRecord) -> str | None:
              Kind.FORWARDING_TIMES_OUT):
         checks.append(("ar", _in(e.ar, cfg.n_ar)))
     if k is Kind.AR_RECEIVES_RTSOLPR:
-        checks += [("src", _in(e.src, cfg.n_cga)), ("signer", _in(e.signer, cfg.n_cga)),
+        unsigned = e.signer == NO_SIGNER and cfg.has(Refinement.UNAUTHENTICATED_PARTS)
+        checks += [("src", _in(e.src, cfg.n_cga)),
+                   ("signer", unsigned or _in(e.signer, cfg.n_cga)),
                    ("hkepk", _in(e.hkepk, cfg.n_cga))]
     if k is Kind.MN_RECEIVES_PRRTADV:
         checks += [("src", _in(e.src, cfg.n_routers)), ("signer", _in(e.signer, cfg.n_routers)),
                    ("enc", _in(e.enc, cfg.n_cga))]
     if k in (Kind.PAR_RECEIVES_FBU, Kind.AR_KEY_EXPIRES, Kind.FORWARDING_TIMES_OUT):
         checks.append(("cga", _in(e.cga, cfg.n_cga)))
+    if k is Kind.PAR_RECEIVES_FBU:
+        checks.append(("src", _in(e.src, cfg.n_cga)))
     for name, ok in checks:
         if not ok:
             return f"{name} outside the model's domain"
@@ -80,7 +85,8 @@ def step(cfg: ModelConfig, state: State, event: Event | EventRecord) -> StepResu
         return StepResult("disabled", "the network cannot produce this event here", state)
     for name, ok in out.checks:
         if not ok:
-            return StepResult("rejected", name, state)
+            after = state if out.after_reject is None else out.after_reject
+            return StepResult("rejected", name, after)
     return StepResult("accepted", None, out.after)
 
 

@@ -11,6 +11,10 @@ switches here (they have clarification entries CL-20 and CL-21 in
   Number is not newer than the last one it accepted for the PCoA (RFC 5568
   §6.2.2 only says "see RFC 3775"; RFC 3775 §9.5.1 is written for home agents).
 
+``faults`` switches on bug-zoo variants and ``refinements`` the abstractions
+some of them need (:mod:`rfc5269.model.faults`); both default to none, which
+is the honest model the proofs and trace conformance use.
+
 Abstract domains (RFC 5269 §3, Dolev–Yao attacker):
 
 * MN ``m`` (``0 <= m < n_mn``) owns the CGA ``m`` and the handover key
@@ -26,6 +30,7 @@ Abstract domains (RFC 5269 §3, Dolev–Yao attacker):
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 
@@ -37,16 +42,19 @@ from rfc5269.interpretations import (
     KeyIndexAddress,
     NonceRetention,
 )
+from rfc5269.model.faults import Fault, Refinement
 
 __all__ = [
     "AlgorithmTypeChoice",
     "CertificateRequirement",
     "ExistingKeyLifetime",
+    "Fault",
     "Interpretations",
     "KeyIndexAddress",
     "LifetimeAnchor",
     "ModelConfig",
     "NonceRetention",
+    "Refinement",
 ]
 
 
@@ -77,6 +85,14 @@ class ModelConfig:
     max_tick: int = 6  # largest single time step
     mn_pref_at: int = 2  # each MN's original (weakest acceptable) request
     n_ncoa: int = 2  # distinct new care-of addresses an FBU may name
+    faults: frozenset[Fault] = frozenset()  # bug-zoo variants (rfc5269.model.faults)
+    refinements: frozenset[Refinement] = frozenset()  # abstractions added for them
+    ar_capacity: int = 1  # key records per AR (refinement record-capacity)
+    ts_window: int = 3  # RFC 3971 Delta in model units (refinement send-timestamps)
+
+    def has(self, item: Fault | Refinement) -> bool:
+        """The fault or refinement is switched on."""
+        return item in self.faults or item in self.refinements
 
     # ---- derived domains
     @property
@@ -118,12 +134,14 @@ class ModelConfig:
             "compromised_router": self.compromised_router,
             "mn_lifetime_anchor": self.mn_lifetime_anchor.value,
             "par_checks_fbu_sequence": self.par_checks_fbu_sequence,
+            "faults": sorted(f.value for f in self.faults),
+            "refinements": sorted(r.value for r in self.refinements),
         }
 
     def with_population(self, n_mn: int, n_ar: int) -> ModelConfig:
         """The same configuration with another population."""
-        return ModelConfig(
-            self.interp, n_mn, n_ar, self.compromised_router, self.mn_lifetime_anchor,
-            self.par_checks_fbu_sequence, self.hk_lifetime, self.nonce_ttl,
-            self.forwarding_time, self.max_tick, self.mn_pref_at, self.n_ncoa,
-        )
+        return dataclasses.replace(self, n_mn=n_mn, n_ar=n_ar)
+
+    def with_faults(self, *faults: Fault) -> ModelConfig:
+        """The same configuration with some bug-zoo faults switched on."""
+        return dataclasses.replace(self, faults=self.faults | frozenset(faults))

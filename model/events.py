@@ -46,7 +46,13 @@ Mapping a reference trace onto these events:
 * A rejection's reason is the name of the first failed check, one of
   ``send_signature_valid``, ``router_certified``, ``nonce_matches_outstanding``,
   ``decrypts_with_own_hkepk``, ``first_answer_from_router``,
-  ``key_record_found``, ``authenticator_valid``, ``sequence_number_newer``.
+  ``key_record_found``, ``authenticator_valid``, ``sequence_number_newer``;
+  under the refinements of :mod:`rfc5269.model.faults` also
+  ``timestamp_in_window``, ``record_capacity``, ``reply_signed``,
+  ``at_not_weaker`` and ``spi_is_handover_key``.
+* ``ts``, ``appended``, ``spi`` and an FBU's ``src`` only matter under those
+  refinements (and the PAR fault par-looks-up-key-by-source); their defaults
+  are what the base model assumes.
 * Time is abstract: one unit is any fixed period (the default constants take
   HK-LIFETIME = 6, nonce lifetime = 2 and forwarding time = 3 units); the glue
   scales real times or configures the model with the reference's values.
@@ -74,7 +80,7 @@ class Kind(enum.IntEnum):
 
 EVENT_FIELDS = (
     "kind", "mn", "ar", "router", "src", "signer", "nonce", "hkepk", "at", "life",
-    "iss", "own", "gen", "enc", "ncoa", "seq", "cga", "delta",
+    "iss", "own", "gen", "enc", "ncoa", "seq", "cga", "delta", "ts", "appended", "spi",
 )
 """The fields of the symbolic event record; each event kind reads a subset."""
 
@@ -104,7 +110,11 @@ class MnSendsRtSolPr:
 
 @dataclass(frozen=True)
 class ArReceivesRtSolPr:
-    """AR ``ar`` receives an RtSolPr with a Handover Key Request (RFC 5269 §3.2)."""
+    """AR ``ar`` receives an RtSolPr with a Handover Key Request (RFC 5269 §3.2).
+
+    ``ts`` is the SEND Timestamp it carries (read only under the
+    ``send-timestamps`` refinement; an honest copy carries its sending time).
+    """
 
     ar: int
     src: int
@@ -112,11 +122,16 @@ class ArReceivesRtSolPr:
     nonce: int
     hkepk: int
     at: int
+    ts: int = 0
 
 
 @dataclass(frozen=True)
 class MnReceivesPrRtAdv:
-    """MN ``mn`` receives a PrRtAdv with a Handover Key Reply (RFC 5269 §3.3)."""
+    """MN ``mn`` receives a PrRtAdv with a Handover Key Reply (RFC 5269 §3.3).
+
+    ``appended``: the Handover Key Reply sits after the RSA Signature option,
+    outside what ``signer`` signed (refinement ``unauthenticated-parts``).
+    """
 
     mn: int
     src: int
@@ -126,6 +141,7 @@ class MnReceivesPrRtAdv:
     enc_to: int
     at: int
     lifetime: int
+    appended: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,7 +155,12 @@ class MnSendsFbu:
 
 @dataclass(frozen=True)
 class ParReceivesFbu:
-    """PAR ``par`` receives an FBU for PCoA ``hoa`` (RFC 5269 §3.5)."""
+    """PAR ``par`` receives an FBU for PCoA ``hoa`` (RFC 5269 §3.5).
+
+    ``spi`` is the BADF's SPI (0: the handover key, RFC 5269 §3.4; another
+    value only under ``unauthenticated-parts``); ``src`` the CGA the packet
+    comes from (None: the PCoA itself, as an MN's FBU does, RFC 5568 §6.2.2).
+    """
 
     par: int
     hoa: int
@@ -147,6 +168,8 @@ class ParReceivesFbu:
     seq: int
     key: Key
     at: int
+    spi: int = 0
+    src: int | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +238,9 @@ class EventRecord:
     seq: Any
     cga: Any
     delta: Any
+    ts: Any
+    appended: Any
+    spi: Any
 
     def __init__(self, **values: Any) -> None:
         for name in EVENT_FIELDS:
@@ -241,6 +267,10 @@ def to_record(event: Event) -> EventRecord:
             values["enc"] = v
         elif f.name == "lifetime":
             values["life"] = v
+        elif f.name == "appended":
+            values["appended"] = int(v)
+        elif f.name == "src" and v is None and isinstance(event, ParReceivesFbu):
+            values["src"] = event.hoa  # an MN sends its FBU from the PCoA
         else:
             values[f.name] = v
     if kind is Kind.MN_SENDS_FBU:
@@ -256,14 +286,17 @@ def from_record(rec: EventRecord) -> Event:
     if kind is Kind.MN_SENDS_RTSOLPR:
         return MnSendsRtSolPr(g("mn"), g("router"), g("at"), g("nonce"))
     if kind is Kind.AR_RECEIVES_RTSOLPR:
-        return ArReceivesRtSolPr(g("ar"), g("src"), g("signer"), g("nonce"), g("hkepk"), g("at"))
+        return ArReceivesRtSolPr(g("ar"), g("src"), g("signer"), g("nonce"), g("hkepk"), g("at"),
+                                 g("ts"))
     if kind is Kind.MN_RECEIVES_PRRTADV:
         return MnReceivesPrRtAdv(
-            g("mn"), g("src"), g("signer"), g("nonce"), key, g("enc"), g("at"), g("life"))
+            g("mn"), g("src"), g("signer"), g("nonce"), key, g("enc"), g("at"), g("life"),
+            bool(g("appended")))
     if kind is Kind.MN_SENDS_FBU:
         return MnSendsFbu(g("mn"), g("router"), g("ncoa"))
     if kind is Kind.PAR_RECEIVES_FBU:
-        return ParReceivesFbu(g("ar"), g("cga"), g("ncoa"), g("seq"), key, g("at"))
+        src = None if g("src") == g("cga") else g("src")
+        return ParReceivesFbu(g("ar"), g("cga"), g("ncoa"), g("seq"), key, g("at"), g("spi"), src)
     if kind is Kind.AR_KEY_EXPIRES:
         return ArKeyExpires(g("ar"), g("cga"))
     if kind is Kind.FORWARDING_TIMES_OUT:

@@ -21,6 +21,7 @@ from rfc5269.model.events import (
     ParReceivesFbu,
     TimePasses,
 )
+from rfc5269.model.faults import NO_SIGNER, Refinement
 from rfc5269.model.state import State
 
 
@@ -30,7 +31,14 @@ def _key(cfg: ModelConfig, s: State, rng: random.Random) -> Key:
 
 
 def random_event(cfg: ModelConfig, s: State, rng: random.Random) -> Event:
-    """One event, biased towards ones that can happen (but not only those)."""
+    """One event, biased towards ones that can happen (but not only those).
+
+    Under refinements (:mod:`rfc5269.model.faults`) it also makes what they add:
+    timestamps, unsigned RtSolPrs, replies appended after the signature, FBUs
+    under another SPI or from another source.
+    """
+    if cfg.refinements and rng.randrange(3) == 0:
+        return _refined_event(cfg, s, rng)
     choice = rng.randrange(11)
     if choice == 0:
         return MnSendsRtSolPr(rng.randrange(cfg.n_mn), rng.randrange(cfg.n_routers),
@@ -68,3 +76,27 @@ def random_event(cfg: ModelConfig, s: State, rng: random.Random) -> Event:
     if choice == 9:
         return ForwardingTimesOut(rng.randrange(cfg.n_ar), rng.randrange(cfg.n_cga))
     return TimePasses(rng.randint(1, cfg.max_tick))
+
+
+def _refined_event(cfg: ModelConfig, s: State, rng: random.Random) -> Event:
+    choice = rng.randrange(4)
+    if choice == 0 and cfg.has(Refinement.SEND_TIMESTAMPS) and s.h_rts_ts and s.h_rts:
+        src, dst, nonce, hkepk, at = rng.choice(sorted(s.h_rts))
+        stamps = [t for n, t in s.h_rts_ts if n == nonce] or [0]
+        return ArReceivesRtSolPr(min(dst, cfg.n_ar - 1), src, src, nonce, hkepk, at,
+                                 rng.choice(stamps))
+    if choice == 1:
+        c = rng.randrange(cfg.n_cga)
+        return ArReceivesRtSolPr(rng.randrange(cfg.n_ar), c, NO_SIGNER,
+                                 rng.randrange(0, s.fresh + 1), rng.randrange(cfg.n_cga),
+                                 rng.randint(1, AT_MAX), rng.randint(0, s.now + 1))
+    if choice == 2 and s.h_prr:
+        src, dst, nonce, *_ = rng.choice(sorted(s.h_prr))
+        return MnReceivesPrRtAdv(min(dst, cfg.n_mn - 1), src, src, nonce, _key(cfg, s, rng),
+                                 rng.randrange(cfg.n_cga), rng.randint(1, AT_MAX),
+                                 rng.randint(1, cfg.hk_lifetime), appended=True)
+    spi = rng.choice([0, 1])
+    key = Key(0, 0, 0) if spi else _key(cfg, s, rng)
+    return ParReceivesFbu(rng.randrange(cfg.n_ar), rng.randrange(cfg.n_cga),
+                          rng.randint(1, cfg.n_ncoa), rng.randrange(0, s.fresh + 1), key,
+                          rng.randint(1, AT_MAX), spi, rng.randrange(cfg.n_cga))

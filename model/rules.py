@@ -6,7 +6,12 @@ an :class:`Outcome`: whether the event can happen at all in that state
 the honest node's checks in the order it performs them (name, condition),
 and the state after the node accepts. A rejected input leaves the state
 unchanged (RFC 5269 §3.2: an unvalidated RtSolPr must not change any key
-record; §3.3 and §3.5 drop the message).
+record; §3.3 and §3.5 drop the message) — except under a bug-zoo fault that
+changes state on rejection (``after_reject``).
+
+Faults and refinements (:mod:`rfc5269.model.faults`) are read from the
+configuration here, next to the honest rule they change; with none switched
+on, the rules are the honest ones.
 
 The rules are written with :mod:`rfc5269.model.terms`, so they run on concrete
 values (conformance) and on Z3 terms (the prover) alike.
@@ -26,6 +31,7 @@ from rfc5269.interpretations import (
 )
 from rfc5269.model.config import AT_MAX, AT_MIN, LifetimeAnchor, ModelConfig
 from rfc5269.model.events import EventRecord, Kind
+from rfc5269.model.faults import NO_SIGNER, Fault, Refinement
 from rfc5269.model.state import State
 from rfc5269.model.terms import (
     Term,
@@ -35,10 +41,12 @@ from rfc5269.model.terms import (
     in_range,
     ite,
     member,
+    member_match,
     not_,
     or_,
     sel,
     sel2,
+    sum_,
     upd,
     upd2,
 )
@@ -46,11 +54,18 @@ from rfc5269.model.terms import (
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a rule says about one (state, event)."""
+    """What a rule says about one (state, event).
+
+    ``after_reject`` is the state after a rejection when a fault makes it
+    differ from the state before (None: unchanged); ``sent`` is the message a
+    node sends on acceptance, as its history tuple (the AR's PrRtAdv).
+    """
 
     enabled: Term
     checks: tuple[tuple[str, Term], ...]
     after: State
+    after_reject: State | None = None
+    sent: tuple[Term, ...] | None = None
 
     @property
     def accepted(self) -> Term:
@@ -167,74 +182,176 @@ def mn_sends_rtsolpr(cfg: ModelConfig, s: State, e: EventRecord) -> Outcome:
         sl_ans=upd2(s.sl_ans, m, j, no_answers),
         h_rts=add(s.h_rts, (m, rho, nonce, m, at)),
     )
+    if cfg.has(Refinement.SEND_TIMESTAMPS):
+        after = after.replace(h_rts_ts=add(s.h_rts_ts, (nonce, s.now)))
     return Outcome(enabled, (), after)
+
+
+def record_count(cfg: ModelConfig, s: State, r: Term) -> Term:
+    """How many key records (expired ones not yet purged included) AR ``r`` holds."""
+    return sum_(*(ite(sel2(s.ar_gen, r, c) != 0, 1, 0) for c in range(cfg.n_cga)))
+
+
+def has_room(cfg: ModelConfig, s: State, r: Term, c: Term) -> Term:
+    """AR ``r`` can hold a record for ``c``: it has one, or fewer than ``ar_capacity``."""
+    return or_(sel2(s.ar_gen, r, c) != 0, record_count(cfg, s, r) < cfg.ar_capacity)
+
+
+def _installed_early(cfg: ModelConfig, s: State, r: Term, c: Term) -> State:
+    """Fault ar-installs-key-before-validation: a weakest-AT record for ``c`` if it has none."""
+    cond = sel2(s.ar_gen, r, c) == 0
+    if cfg.has(Refinement.RECORD_CAPACITY):
+        cond = and_(cond, has_room(cfg, s, r, c))
+    installed = s.replace(
+        fresh=s.fresh + 1,
+        ar_gen=upd2(s.ar_gen, r, c, s.fresh),
+        ar_at=upd2(s.ar_at, r, c, AT_MIN),
+        ar_exp=upd2(s.ar_exp, r, c, s.now + cfg.hk_lifetime),
+        par_seq=upd2(s.par_seq, r, c, -1),
+    )
+    return merge(cond, installed, s)
 
 
 def ar_receives_rtsolpr(cfg: ModelConfig, s: State, e: EventRecord) -> Outcome:
     """RFC 5269 §3.2: validate with SEND first; then return the existing key or create one."""
-    r, src, signer, nonce, hkepk, at = e.ar, e.src, e.signer, e.nonce, e.hkepk, e.at
+    r, src, signer, nonce, hkepk, at, ts = e.ar, e.src, e.signer, e.nonce, e.hkepk, e.at, e.ts
+    stamps = cfg.has(Refinement.SEND_TIMESTAMPS)
+    unauth = cfg.has(Refinement.UNAUTHENTICATED_PARTS)
     honest_copy = and_(
         eq(signer, src), in_range(src, 0, cfg.n_mn), member(s.h_rts, (src, r, nonce, hkepk, at)),
+        member(s.h_rts_ts, (nonce, ts)) if stamps else eq(ts, 0),
     )
+    att_signer = or_(eq(signer, cfg.att_cga), eq(signer, NO_SIGNER)) if unauth else eq(
+        signer, cfg.att_cga)
     attacker_built = and_(
-        eq(signer, cfg.att_cga), in_range(src, 0, cfg.n_cga), in_range(at, AT_MIN, AT_MAX + 1),
+        att_signer, in_range(src, 0, cfg.n_cga), in_range(at, AT_MIN, AT_MAX + 1),
         in_range(hkepk, 0, cfg.n_cga), nonce >= 0, nonce < s.fresh,
+        True if stamps else eq(ts, 0),
     )
     enabled = and_(in_range(r, 0, cfg.n_ar), or_(honest_copy, attacker_built))
-    checks = (("send_signature_valid", eq(signer, src)),)
 
-    existing = record_valid(s, r, src)
-    old_gen, old_at, old_exp = (sel2(t, r, src) for t in (s.ar_gen, s.ar_at, s.ar_exp))
-    gen = ite(existing, old_gen, s.fresh)
-    rec_at = ite(existing, old_at, ar_choose_at(cfg, at))
-    new_exp = s.now + cfg.hk_lifetime
+    if cfg.has(Fault.AR_SKIPS_SIGNATURE_CHECK):
+        signature_ok: Term = True
+    elif cfg.has(Fault.AR_SKIPS_CGA_CHECK):
+        signature_ok = in_range(signer, 0, cfg.n_cga)  # some CGA key signed it, any
+    else:
+        signature_ok = eq(signer, src)
+    send_checks: list[tuple[str, Term]] = [("send_signature_valid", signature_ok)]
+    if stamps and not cfg.has(Fault.AR_IGNORES_TIMESTAMP_WINDOW):
+        send_checks.append(("timestamp_in_window",
+                            and_(s.now - ts < cfg.ts_window, ts - s.now < cfg.ts_window)))
+
+    s0 = _installed_early(cfg, s, r, src) if cfg.has(
+        Fault.AR_INSTALLS_KEY_BEFORE_VALIDATION) else s
+    checks = list(send_checks)
+    if cfg.has(Refinement.RECORD_CAPACITY) and not cfg.has(Fault.AR_UNBOUNDED_KEY_RECORDS):
+        checks.append(("record_capacity", has_room(cfg, s0, r, src)))
+
+    existing = record_valid(s0, r, src)
+    if cfg.has(Fault.AR_NEW_KEY_ON_EVERY_REQUEST):
+        existing = False
+    old_gen, old_at, old_exp = (sel2(t, r, src) for t in (s0.ar_gen, s0.ar_at, s0.ar_exp))
+    gen = ite(existing, old_gen, s0.fresh)
+    new_at = AT_MIN if cfg.has(Fault.AR_ANSWERS_WEAKER_ALGORITHM) else ar_choose_at(cfg, at)
+    rec_at = ite(existing, old_at, new_at)
+    new_exp = s0.now + cfg.hk_lifetime
     policy = cfg.interp.existing_key_lifetime
     if policy is ExistingKeyLifetime.FULL_REFRESH:
         exp = new_exp
     else:
         exp = ite(existing, old_exp, new_exp)
     if policy is ExistingKeyLifetime.REMAINING:
-        life = exp - s.now
+        life = exp - s0.now
     else:
         life = cfg.hk_lifetime
-    par_seq = ite(existing, sel2(s.par_seq, r, src), -1)
-    reply = (r, src, nonce, r, src, gen, hkepk, rec_at, life)
-    after = s.replace(
-        fresh=ite(existing, s.fresh, s.fresh + 1),
-        ar_gen=upd2(s.ar_gen, r, src, gen),
-        ar_at=upd2(s.ar_at, r, src, rec_at),
-        ar_exp=upd2(s.ar_exp, r, src, exp),
-        par_seq=upd2(s.par_seq, r, src, par_seq),
-        known=ite(eq(hkepk, cfg.att_cga), add(s.known, (r, src, gen)), s.known),
-        h_prr=add(s.h_prr, reply),
+    par_seq = ite(existing, sel2(s0.par_seq, r, src), -1)
+    reply_nonce = 0 if cfg.has(Fault.AR_OMITS_NONCE) else nonce
+    reply = (r, src, reply_nonce, r, src, gen, hkepk, rec_at, life)
+    after = s0.replace(
+        fresh=ite(existing, s0.fresh, s0.fresh + 1),
+        ar_gen=upd2(s0.ar_gen, r, src, gen),
+        ar_at=upd2(s0.ar_at, r, src, rec_at),
+        ar_exp=upd2(s0.ar_exp, r, src, exp),
+        par_seq=upd2(s0.par_seq, r, src, par_seq),
+        known=ite(eq(hkepk, cfg.att_cga), add(s0.known, (r, src, gen)), s0.known),
+        h_prr=add(s0.h_prr, reply),
     )
-    return Outcome(enabled, checks, after)
+    rejected = s0
+    if cfg.has(Fault.AR_OVERWRITES_KEY_ON_INVALID_REQUEST):
+        send_failed = not_(and_(*(c for _, c in send_checks)))
+        cond = and_(send_failed, sel2(s0.ar_gen, r, src) != 0)
+        rejected = merge(cond, s0.replace(fresh=s0.fresh + 1,
+                                          ar_gen=upd2(s0.ar_gen, r, src, s0.fresh)), s0)
+    return Outcome(enabled, tuple(checks), after,
+                   after_reject=None if rejected is s else rejected, sent=reply)
+
+
+def latest_live_slot(cfg: ModelConfig, s: State, m: Term) -> tuple[Term, Term]:
+    """(found, index) of the live slot of ``m`` sent last (fault mn-skips-nonce-match)."""
+    found: Term = False
+    idx: Term = 0
+    best: Term = -1
+    for j in range(cfg.n_slots):
+        take = and_(slot_live(cfg, s, m, j), sel2(s.sl_time, m, j) >= best)
+        found = or_(found, take)
+        idx = ite(take, j, idx)
+        best = ite(take, sel2(s.sl_time, m, j), best)
+    return found, idx
 
 
 def mn_receives_prrtadv(cfg: ModelConfig, s: State, e: EventRecord) -> Outcome:
     """RFC 5269 §3.3: SEND validation, certified router key, nonce match, decrypt, store."""
     m, src, signer, nonce = e.mn, e.src, e.signer, e.nonce
     iss, own, gen, enc, at, life = e.iss, e.own, e.gen, e.enc, e.at, e.life
+    unauth = cfg.has(Refinement.UNAUTHENTICATED_PARTS)
     msg = (src, m, nonce, iss, own, gen, enc, at, life)
-    honest_copy = and_(eq(signer, src), in_range(src, 0, cfg.n_ar), member(s.h_prr, msg))
-    attacker_built = and_(
-        attacker_signs_as_router(cfg, signer), in_range(src, 0, cfg.n_routers),
+    whole = eq(e.appended, 0)
+    honest_copy = and_(eq(signer, src), in_range(src, 0, cfg.n_ar), member(s.h_prr, msg), whole)
+    attacker_reply = and_(
         known_key(cfg, s, iss, own, gen), in_range(enc, 0, cfg.n_cga),
         in_range(at, AT_MIN, AT_MAX + 1), life >= 1, life <= cfg.hk_lifetime,
-        nonce >= 0, nonce < s.fresh,
     )
-    enabled = and_(in_range(m, 0, cfg.n_mn), or_(honest_copy, attacker_built))
+    attacker_built = and_(
+        attacker_signs_as_router(cfg, signer), in_range(src, 0, cfg.n_routers), attacker_reply,
+        nonce >= 0, nonce < s.fresh, whole,
+    )
+    delivered = [honest_copy, attacker_built]
+    if unauth:  # an honest router's signed PrRtAdv with the attacker's reply appended
+        delivered.append(and_(
+            eq(e.appended, 1), eq(signer, src), in_range(src, 0, cfg.n_ar),
+            member_match(s.h_prr, {0: src, 1: m, 2: nonce}), attacker_reply))
+    enabled = and_(in_range(m, 0, cfg.n_mn), or_(*delivered))
 
     found, j = matching_slot(cfg, s, m, nonce)
+    if cfg.has(Fault.MN_SKIPS_NONCE_MATCH):
+        any_live, latest = latest_live_slot(cfg, s, m)
+        j = ite(found, j, latest)
+        found = or_(found, any_live)
     retention = cfg.interp.nonce_retention
-    checks: list[tuple[str, Term]] = [("send_signature_valid", eq(signer, src))]
+    reaccepts = cfg.has(Fault.MN_REACCEPTS_ANSWERED_NONCE)
+    send_checks: list[tuple[str, Term]] = [("send_signature_valid", eq(signer, src))]
     if cfg.interp.certificate_requirement is CertificateRequirement.RFC:
-        checks.append(("router_certified", certified(cfg, signer)))
-    checks.append(("nonce_matches_outstanding", found))
-    checks.append(("decrypts_with_own_hkepk", eq(enc, m)))
+        send_checks.append(("router_certified", certified(cfg, signer)))
+    if unauth:
+        send_checks.append(("reply_signed", whole))
+    send_valid = and_(*(c for _, c in send_checks))
+    send_checks = [(n, c) for n, c in send_checks if not (
+        (n == "router_certified" and cfg.has(Fault.MN_ACCEPTS_UNCERTIFIED_ROUTER))
+        or (n == "reply_signed" and cfg.has(Fault.MN_PROCESSES_OPTIONS_AFTER_SIGNATURE)))]
+    nonce_check = ("nonce_matches_outstanding", found)
+    decrypt_check = ("decrypts_with_own_hkepk", eq(enc, m))
+    if cfg.has(Fault.MN_DECRYPTS_BEFORE_VERIFYING):
+        before_decrypt = [nonce_check]
+        checks = [nonce_check, decrypt_check, *send_checks]
+    else:
+        before_decrypt = [*send_checks, nonce_check]
+        checks = [*send_checks, nonce_check, decrypt_check]
+    decrypted = and_(*(c for _, c in before_decrypt))  # the HKEPK private key is used
     answered = sel(sel2(s.sl_ans, m, j), src)
-    if retention is NonceRetention.ONE_PER_ROUTER:
+    if retention is NonceRetention.ONE_PER_ROUTER and not reaccepts:
         checks.append(("first_answer_from_router", not_(answered)))
+    if cfg.has(Refinement.MN_AT_NOT_WEAKER) and not cfg.has(Fault.MN_ACCEPTS_WEAKER_ALGORITHM):
+        checks.append(("at_not_weaker", at >= sel2(s.sl_at, m, j)))
 
     if cfg.interp.key_index_address is KeyIndexAddress.CONFIGURED_PAR_ADDRESS:
         rho = sel2(s.sl_dst, m, j)
@@ -243,9 +360,13 @@ def mn_receives_prrtadv(cfg: ModelConfig, s: State, e: EventRecord) -> Outcome:
     anchor = s.now if cfg.mn_lifetime_anchor is LifetimeAnchor.RECEIPT else sel2(s.sl_time, m, j)
     ans_row = upd(sel2(s.sl_ans, m, j), src, True)
     sl_nonce = s.sl_nonce
-    if retention is NonceRetention.SINGLE_ANSWER:
+    if retention is NonceRetention.SINGLE_ANSWER and not reaccepts:
         sl_nonce = upd2(sl_nonce, m, j, 0)
-    after = s.replace(
+    base = s
+    if cfg.has(Refinement.DECRYPTION_ORACLE):
+        leak = and_(decrypted, not_(send_valid))
+        base = s.replace(mn_oracle=upd(s.mn_oracle, m, or_(sel(s.mn_oracle, m), leak)))
+    after = base.replace(
         mk_iss=upd2(s.mk_iss, m, rho, iss),
         mk_own=upd2(s.mk_own, m, rho, own),
         mk_gen=upd2(s.mk_gen, m, rho, gen),
@@ -255,7 +376,8 @@ def mn_receives_prrtadv(cfg: ModelConfig, s: State, e: EventRecord) -> Outcome:
         sl_nonce=sl_nonce,
         g_prr_acc=add(s.g_prr_acc, msg),
     )
-    return Outcome(enabled, tuple(checks), after)
+    return Outcome(enabled, tuple(checks), after,
+                   after_reject=None if base is s else base)
 
 
 def mn_sends_fbu(cfg: ModelConfig, s: State, e: EventRecord) -> Outcome:
@@ -275,23 +397,33 @@ def mn_sends_fbu(cfg: ModelConfig, s: State, e: EventRecord) -> Outcome:
 def par_receives_fbu(cfg: ModelConfig, s: State, e: EventRecord) -> Outcome:
     """RFC 5269 §3.5 with RFC 5568 §6.4.5: find the key by the PCoA, verify the MAC, forward."""
     r, hoa, ncoa, seq, iss, own, gen, at = e.ar, e.cga, e.ncoa, e.seq, e.iss, e.own, e.gen, e.at
+    spi, src = e.spi, e.src
+    unauth = cfg.has(Refinement.UNAUTHENTICATED_PARTS)
     msg = (r, hoa, ncoa, seq, iss, own, gen, at)
-    attacker_built = and_(
-        known_key(cfg, s, iss, own, gen), in_range(hoa, 0, cfg.n_cga),
-        in_range(ncoa, 1, cfg.n_ncoa + 1), seq >= 0, seq <= s.fresh,
-        in_range(at, AT_MIN, AT_MAX + 1),
-    )
-    enabled = and_(
-        in_range(r, 0, cfg.n_ar), in_range(hoa, 0, cfg.n_cga),
-        or_(member(s.h_fbu, msg), attacker_built),
-    )
-    checks: list[tuple[str, Term]] = [
-        ("key_record_found", record_valid(s, r, hoa)),
-        ("authenticator_valid", and_(
-            eq(iss, r), eq(own, hoa), eq(gen, sel2(s.ar_gen, r, hoa)),
-            eq(at, sel2(s.ar_at, r, hoa)))),
-    ]
-    if cfg.par_checks_fbu_sequence:
+    fields_ok = and_(in_range(hoa, 0, cfg.n_cga), in_range(ncoa, 1, cfg.n_ncoa + 1),
+                     seq >= 0, seq <= s.fresh, in_range(at, AT_MIN, AT_MAX + 1),
+                     in_range(src, 0, cfg.n_cga))
+    attacker_built = and_(known_key(cfg, s, iss, own, gen), fields_ok, eq(spi, 0))
+    delivered = [and_(member(s.h_fbu, msg), eq(src, hoa), eq(spi, 0)), attacker_built]
+    if unauth:  # a BADF under another security association: no handover key involved
+        delivered.append(and_(fields_ok, eq(spi, 1), eq(iss, 0), eq(own, 0), eq(gen, 0)))
+    enabled = and_(in_range(r, 0, cfg.n_ar), in_range(hoa, 0, cfg.n_cga), or_(*delivered))
+
+    k = src if cfg.has(Fault.PAR_LOOKS_UP_KEY_BY_SOURCE) else hoa
+    key_found = record_valid(s, r, k)
+    mac_ok = and_(eq(iss, r), eq(own, k), eq(gen, sel2(s.ar_gen, r, k)),
+                  eq(at, sel2(s.ar_at, r, k)))
+    if cfg.has(Fault.PAR_FORWARDS_WITHOUT_KEY):
+        mac_ok = or_(not_(key_found), mac_ok)
+        key_found = True
+    checks: list[tuple[str, Term]] = []
+    if unauth:
+        if cfg.has(Fault.PAR_ACCEPTS_FBU_WITHOUT_HANDOVER_KEY_BADF):
+            mac_ok = or_(spi != 0, mac_ok)
+        else:
+            checks.append(("spi_is_handover_key", eq(spi, 0)))
+    checks += [("key_record_found", key_found), ("authenticator_valid", mac_ok)]
+    if cfg.par_checks_fbu_sequence and not cfg.has(Fault.PAR_IGNORES_SEQUENCE_NUMBER):
         checks.append(("sequence_number_newer", seq > sel2(s.par_seq, r, hoa)))
     after = s.replace(
         fwd=upd2(s.fwd, r, hoa, ncoa),

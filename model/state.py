@@ -24,6 +24,10 @@ domains):
   honest FBUs (par, hoa, ncoa, seq, iss, own, gen, at).
 * Ghosts for the properties: ``g_prr_acc`` PrRtAdvs (same tuple as ``h_prr``)
   that an MN accepted, ``g_fbu_app`` FBUs a PAR applied.
+* Used only by refinements (:mod:`rfc5269.model.faults`; unchanged otherwise):
+  ``h_rts_ts`` (nonce, timestamp) of every honest RtSolPr (send-timestamps),
+  ``mn_oracle[m]`` the MN ran its HKEPK private key over a reply that had not
+  passed its SEND checks (decryption-oracle).
 
 In the concrete model every leaf is an int or bool and the message sets are
 frozensets of int tuples; in the symbolic model they are Z3 constants.
@@ -45,7 +49,8 @@ KEY_FIELDS = ("iss", "own", "gen")
 AR_FIELDS = ("ar_gen", "ar_at", "ar_exp", "par_seq", "fwd", "fwd_until")
 SLOT_FIELDS = ("sl_nonce", "sl_dst", "sl_at", "sl_time")
 MK_FIELDS = ("mk_iss", "mk_own", "mk_gen", "mk_at", "mk_exp")
-SET_FIELDS = ("known", "h_rts", "h_prr", "h_fbu", "g_prr_acc", "g_fbu_app")
+RTS_TS_FIELDS = ("nonce", "ts")
+SET_FIELDS = ("known", "h_rts", "h_prr", "h_fbu", "g_prr_acc", "g_fbu_app", "h_rts_ts")
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,8 @@ class State:
     h_fbu: Any
     g_prr_acc: Any
     g_fbu_app: Any
+    h_rts_ts: Any
+    mn_oracle: Any
 
     def replace(self, **changes: Any) -> State:
         """A copy with some fields changed."""
@@ -122,4 +129,6 @@ def initial_state(cfg: ModelConfig) -> State:
         h_fbu=frozenset(),
         g_prr_acc=frozenset(),
         g_fbu_app=frozenset(),
+        h_rts_ts=frozenset(),
+        mn_oracle=tuple(False for _ in range(nm)),
     )

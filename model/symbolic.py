@@ -24,6 +24,7 @@ from rfc5269.model.state import (
     KEY_FIELDS,
     PRR_FIELDS,
     RTS_FIELDS,
+    RTS_TS_FIELDS,
     State,
     initial_state,
 )
@@ -40,6 +41,7 @@ RTS_SORT = _tuple_sort("RtSolPrMsg", RTS_FIELDS)
 PRR_SORT = _tuple_sort("PrRtAdvMsg", PRR_FIELDS)
 FBU_SORT = _tuple_sort("FbuMsg", FBU_FIELDS)
 KEY_SORT = _tuple_sort("HandoverKey", KEY_FIELDS)
+RTS_TS_SORT = _tuple_sort("RtSolPrTimestamp", RTS_TS_FIELDS)
 
 SET_SORTS: dict[str, tuple[z3.DatatypeSortRef, tuple[str, ...]]] = {
     "known": (KEY_SORT, KEY_FIELDS),
@@ -48,6 +50,7 @@ SET_SORTS: dict[str, tuple[z3.DatatypeSortRef, tuple[str, ...]]] = {
     "h_fbu": (FBU_SORT, FBU_FIELDS),
     "g_prr_acc": (PRR_SORT, PRR_FIELDS),
     "g_fbu_app": (FBU_SORT, FBU_FIELDS),
+    "h_rts_ts": (RTS_TS_SORT, RTS_TS_FIELDS),
 }
 
 
@@ -143,7 +146,9 @@ def transition(
     for k in kinds:
         out = RULES[k](cfg, s, e)
         accepted = out.accepted
-        body = z3.And(out.enabled, acc == accepted, *_ite_state_eq(nxt, accepted, out.after, s))
+        rejected = s if out.after_reject is None else out.after_reject
+        body = z3.And(out.enabled, acc == accepted,
+                      *_ite_state_eq(nxt, accepted, out.after, rejected))
         cases.append(z3.Implies(e.kind == int(k), body))
     in_kinds = z3.Or(*(e.kind == int(k) for k in kinds))
     return z3.And(in_kinds, *cases)
@@ -168,6 +173,7 @@ def init_scalars(cfg: ModelConfig, s: State) -> z3.BoolRef:
 
 def unroll_step(
     cfg: ModelConfig, s: State, e: EventRecord, acc: z3.BoolRef, tag: str,
+    kinds: tuple[Kind, ...] = tuple(Kind), frozen: frozenset[str] = frozenset(),
 ) -> tuple[z3.BoolRef, State]:
     """One BMC step: fresh constants for the scalar fields, message sets as terms.
 
@@ -176,22 +182,32 @@ def unroll_step(
     equalities, so the solver never needs array extensionality.
     """
     nxt = symbolic_state(cfg, tag)
-    outs = {k: RULES[k](cfg, s, e) for k in Kind}
+    nxt = nxt.replace(**{f: getattr(s, f) for f in frozen})
+    outs = {k: RULES[k](cfg, s, e) for k in kinds}
     sets: dict[str, Any] = {}
     for name in SET_SORTS:
+        if name in frozen:
+            sets[name] = getattr(s, name)
+            continue
         term = getattr(s, name)
         for k, out in outs.items():
             new = getattr(out.after, name)
             if new is not getattr(s, name):
                 term = ite(z3.And(e.kind == int(k), out.accepted), new, term)
+            if out.after_reject is not None:
+                new = getattr(out.after_reject, name)
+                if new is not getattr(s, name):
+                    term = ite(z3.And(e.kind == int(k), z3.Not(out.accepted)), new, term)
         sets[name] = term
     nxt = nxt.replace(**sets)
     cases: list[Any] = []
     for k, out in outs.items():
         accepted = out.accepted
-        scalars = _ite_state_eq(nxt, accepted, out.after, s, skip=tuple(SET_SORTS))
+        rejected = s if out.after_reject is None else out.after_reject
+        scalars = _ite_state_eq(nxt, accepted, out.after, rejected,
+                                skip=(*SET_SORTS, *frozen))
         cases.append(z3.Implies(e.kind == int(k), z3.And(out.enabled, acc == accepted, *scalars)))
-    in_kinds = z3.Or(*(e.kind == int(k) for k in Kind))
+    in_kinds = z3.Or(*(e.kind == int(k) for k in kinds))
     return z3.And(in_kinds, *cases), nxt
 
 
@@ -224,3 +240,72 @@ def equals_concrete(sym: State, conc: State) -> z3.BoolRef:
 def event_equals_concrete(sym: EventRecord, conc: EventRecord) -> z3.BoolRef:
     """The symbolic event record equals a concrete one."""
     return z3.And(*(getattr(sym, n) == getattr(conc, n) for n in EVENT_FIELDS))
+
+
+def _leaves(x: Any) -> list[Any]:
+    if isinstance(x, tuple):
+        return [leaf for item in x for leaf in _leaves(item)]
+    return [x]
+
+
+def field_of_constant(s: State) -> dict[str, str]:
+    """Z3 constant name -> state field, for a state from :func:`symbolic_state`."""
+    return {leaf.decl().name(): k for k, v in s.fields().items()
+            for leaf in _leaves(v) if z3.is_expr(leaf)}
+
+
+def constants_in(*terms: Any) -> set[str]:
+    """Names of the uninterpreted constants occurring in the terms."""
+    seen: set[int] = set()
+    out: set[str] = set()
+    stack = [t for term in terms for t in _leaves(term) if z3.is_expr(t)]
+    while stack:
+        t = stack.pop()
+        if t.get_id() in seen:
+            continue
+        seen.add(t.get_id())
+        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            out.add(t.decl().name())
+        stack.extend(t.children())
+    return out
+
+
+def cone_of_influence(
+    cfg: ModelConfig, read: set[str], s: State, e: EventRecord,
+) -> tuple[set[str], tuple[Kind, ...]]:
+    """The state fields that can influence the fields in ``read``, and the event kinds that can.
+
+    A kind is needed when its rule may write (accepted or rejected) a needed
+    field; its enabledness, checks and the values it writes to needed fields
+    are then needed too, to a fixpoint. Every other kind only changes fields
+    nothing needed depends on, so dropping it from a bounded unrolling keeps
+    every trace's projection on the needed fields (one step shorter per
+    dropped event): "no violation in k steps" and the shortest
+    counterexample depth are the same with and without it.
+    """
+    names = field_of_constant(s)
+    needed = set(read)
+    kinds: set[Kind] = set()
+    outs = {k: RULES[k](cfg, s, e) for k in Kind}
+    before = s.fields()
+    done: set[tuple[Kind, str]] = set()  # (kind, needed field it writes) already followed
+    changed = True
+    while changed:
+        changed = False
+        for k, out in outs.items():
+            afters = [out.after.fields()]
+            if out.after_reject is not None:
+                afters.append(out.after_reject.fields())
+            hit = sorted({f for f in needed for a in afters
+                          if a[f] is not before[f] and (k, f) not in done})
+            if not hit:
+                continue
+            done.update((k, f) for f in hit)
+            terms = [*(a[f] for f in hit for a in afters)]
+            if k not in kinds:
+                kinds.add(k)
+                terms += [out.enabled, *(c for _, c in out.checks)]
+            grown = {names[n] for n in constants_in(*terms) if n in names} - needed
+            needed |= grown
+            changed = True
+    return needed, tuple(k for k in Kind if k in kinds)

@@ -32,6 +32,11 @@ class ListSet:
         """``tup`` is one of the items whose condition holds."""
         return or_(*(and_(c, eq(t, tup)) for c, t in self.items))
 
+    def member_match(self, pattern: dict[int, Any]) -> Any:
+        """Some item whose condition holds has ``pattern[i]`` at position ``i``."""
+        return or_(*(and_(c, *(eq(t[i], v) for i, v in pattern.items()))
+                     for c, t in self.items))
+
     def add(self, tup: tuple[Any, ...], cond: Any = True) -> ListSet:
         """The set with one more item."""
         return ListSet((*self.items, (cond, tup)))
@@ -101,6 +106,13 @@ def not_(x: Term) -> Term:
     return z3.Not(x)
 
 
+def sum_(*xs: Term) -> Term:
+    """Sum; stays a Python int when every operand is one."""
+    if all(isinstance(x, int) for x in xs):
+        return sum(xs)
+    return z3.Sum(*xs)
+
+
 def implies(a: Term, b: Term) -> Term:
     """Implication."""
     return or_(not_(a), b)
@@ -158,6 +170,18 @@ def member(s: Term, tup: tuple[Term, ...]) -> Term:
         return s.member(tup)
     ctor = s.domain().constructor(0)
     return z3.Select(s, ctor(*tup))
+
+
+def member_match(s: Term, pattern: dict[int, Term]) -> Term:
+    """Some message of the set has ``pattern[i]`` at position ``i`` (others unconstrained)."""
+    if isinstance(s, frozenset):
+        return any(all(t[i] == v for i, v in pattern.items()) for t in s)
+    if isinstance(s, ListSet):
+        return s.member_match(pattern)
+    sort = s.domain()
+    x = z3.FreshConst(sort, "m")
+    return z3.Exists([x], z3.And(z3.Select(s, x), *(
+        sort.accessor(0, i)(x) == v for i, v in pattern.items())))
 
 
 def add(s: Term, tup: tuple[Term, ...]) -> Term:

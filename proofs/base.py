@@ -43,6 +43,24 @@ class Property:
     step: StepFormula | None = None
     lemmas: LemmaSet | None = None
     clarifications: dict[str, str] = field(default_factory=dict)
+    symmetric_instance: StateFormula | None = None
+    deep_bmc_at_once: frozenset[str] = frozenset()
+    """Populations whose deep BMC run asks once for a violation at any depth (else incremental)."""
+
+    def bmc_invariant(self, cfg: ModelConfig) -> StateFormula | None:
+        """The state formula BMC searches a violation of: the symmetric instance where sound.
+
+        An invariant that is a conjunction over (honest MN, honest AR) pairs (or
+        over honest ARs) of one formula may give its (MN 0, AR 0) (or AR 0)
+        conjunct as ``symmetric_instance``:
+        honest MNs are interchangeable, and so are honest ARs (same initial
+        state, same rules; the attacker's CGA and routers are fixed points), so
+        the property is violated in k steps iff that conjunct is. With a
+        bug-zoo fault switched on the full formula is used.
+        """
+        if self.symmetric_instance is not None and not cfg.faults:
+            return self.symmetric_instance
+        return self.invariant
 
     def holds_concretely(
         self, cfg: ModelConfig, before: State, ev: EventRecord, acc: bool, after: State,

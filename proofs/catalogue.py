@@ -11,6 +11,10 @@ from rfc5269.proofs import (
     p6_at_downgrade,
     p7_send_timing,
     p8_at_honoured,
+    p9_fresh_requests,
+    p10_bounded_records,
+    p11_no_decryption_oracle,
+    p12_honest_answers,
 )
 from rfc5269.proofs.base import Property
 
@@ -24,6 +28,10 @@ PROPERTIES: dict[str, Property] = {
         p5_key_agreement.PROPERTY,
         p6_at_downgrade.PROPERTY,
         p8_at_honoured.PROPERTY,
+        p9_fresh_requests.PROPERTY,
+        p10_bounded_records.PROPERTY,
+        p11_no_decryption_oracle.PROPERTY,
+        p12_honest_answers.PROPERTY,
     )
 }
 """Transition-system properties by ID (P7 is the separate timing sub-model)."""
@@ -38,6 +46,10 @@ DEEP_BMC_CONFIG: dict[str, str] = {
     "P5": "lifetime-anchor=solicitation+par-keeps-key",
     "P6": "rfc",
     "P8": "at-choice=strongest-supported",
+    "P9": "rfc+refined",
+    "P10": "rfc+refined",
+    "P11": "rfc+refined",
+    "P12": "rfc",
 }
 """For each property, the holding configuration that gets the deep BMC run."""
 

@@ -203,8 +203,13 @@ CLARIFICATIONS: tuple[Clarification, ...] = (
         (("existing record kept", "the MN asks for a stronger AT and receives the existing key "
           "with the weaker one (no attacker needed)"),
          ("strongest-supported (CL-04)", "never weaker than any request: P8 proved"),
+         ("MN drops weaker answers (§3.3 SHOULD, as the reference does)", "the MN refuses the "
+          "honest AR's answer, and asking again changes nothing until the record expires: "
+          "the exchange cannot complete (P12 violated; with strongest-supported it holds)"),
          ("replace on AT change", "not modelled: the AR would issue a new key")),
-        (_v("P8", "rfc", 5), _p("P8", "at-choice=strongest-supported")),
+        (_v("P8", "rfc", 5), _p("P8", "at-choice=strongest-supported"),
+         _v("P12", "rfc+refined", 4), _p("P12", "rfc"),
+         _p("P12", "at-choice=strongest-supported+refined")),
         "In §3.2 add: 'If the CGA has a key whose algorithm is weaker than the one requested, "
         "the AR MUST construct a new key for the requested algorithm and replace the record.'",
     ),

@@ -6,6 +6,12 @@ Examples::
     rfc5269 prove --profile ci --json      # what the tests run, as JSON
     rfc5269 prove --property P5 --interpretation rfc --depth 8
     rfc5269 prove --show-traces            # print every counterexample as a chart
+    rfc5269 prove --zoo --zoo-table reference/data/model_zoo.json
+                                           # only the bug zoo: each faulty variant refuted,
+                                           # its property proved without the fault
+
+The default and ci profiles include the bug-zoo refutations (one shallow BMC
+search per fault, :mod:`rfc5269.proofs.zoo`).
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from typing import Any
 from rfc5269.proofs.base import Result
 from rfc5269.proofs.catalogue import ALL_IDS
 from rfc5269.proofs.configs import CONFIGS
-from rfc5269.proofs.runner import PROFILES, plan, run, status_text, table
+from rfc5269.proofs.runner import PROFILES, plan, run, status_text, table, zoo_plan
+from rfc5269.proofs.zoo import table as zoo_table
 
 
 def register(subparsers: Any) -> None:
@@ -41,6 +48,10 @@ def register(subparsers: Any) -> None:
                    help="print every counterexample as a message sequence chart")
     p.add_argument("--charts", metavar="DIR",
                    help="write each counterexample to DIR as .txt and Mermaid .mmd")
+    p.add_argument("--zoo", action="store_true",
+                   help="only the bug-zoo faults and the proofs of their properties without them")
+    p.add_argument("--zoo-table", metavar="PATH",
+                   help="write the bug-zoo table (variant, property, depth, status) as JSON")
     p.add_argument("--list", action="store_true", help="list the jobs and exit")
     p.set_defaults(func=main)
 
@@ -51,7 +62,8 @@ def write_charts(results: list[Result], directory: str) -> None:
     for r in results:
         if not r.msc_text:
             continue
-        stem = f"{r.property_id}_{r.config}_{r.population}".replace("=", "-").replace("+", "_")
+        stem = f"{r.property_id}_{r.config}_{r.population}".replace("=", "-").replace(
+            "+", "_").replace(":", "-")
         with open(os.path.join(directory, stem + ".txt"), "w", encoding="utf-8") as f:
             f.write(r.msc_text + "\n")
         with open(os.path.join(directory, stem + ".mmd"), "w", encoding="utf-8") as f:
@@ -60,7 +72,10 @@ def write_charts(results: list[Result], directory: str) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run the jobs; exit 0 when every result matches its expectation."""
-    jobs = plan(PROFILES[args.profile], args.property, args.interpretation, args.depth)
+    if args.zoo:
+        jobs = zoo_plan(PROFILES[args.profile], args.depth)
+    else:
+        jobs = plan(PROFILES[args.profile], args.property, args.interpretation, args.depth)
     if args.list:
         for j in jobs:
             print(j.label(), j.depth)
@@ -76,6 +91,9 @@ def main(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - t0
     if args.charts:
         write_charts(results, args.charts)
+    if args.zoo_table:
+        with open(args.zoo_table, "w", encoding="utf-8") as f:
+            f.write(json.dumps(zoo_table(results), indent=2) + "\n")
     mismatches = [r for r in results if not r.as_expected]
     disagreements = [r for r in results if r.note.startswith("CONCRETE REPLAY DISAGREES")]
     if args.json:

@@ -2,6 +2,10 @@
 
 Each name says which switches differ from :data:`rfc5269.interpretations.DEFAULT`
 (and from the model's own defaults in :class:`rfc5269.model.config.ModelConfig`).
+``+refined`` adds every refinement of :mod:`rfc5269.model.faults` (SEND
+timestamps, a bound on AR records, the MN's AT-not-weaker check, unsigned
+message parts, the decryption-oracle ghost): the configuration the bug zoo's
+faults are judged on (:mod:`rfc5269.proofs.zoo`).
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ from rfc5269.interpretations import (
     NonceRetention,
 )
 from rfc5269.model.config import LifetimeAnchor, ModelConfig
+from rfc5269.model.faults import Refinement
 
 _CONFIGURED = KeyIndexAddress.CONFIGURED_PAR_ADDRESS
 _FIX = {"mn_lifetime_anchor": LifetimeAnchor.SOLICITATION}
 _KEEP = DEFAULT.replace(par_discards_key_at_forwarding_timeout=False)
+REFINED = frozenset(Refinement)
+"""Every refinement of :mod:`rfc5269.model.faults`: the model as near the reference as it goes."""
 
 CONFIGS: dict[str, ModelConfig] = {
     "rfc": ModelConfig(),
@@ -49,6 +56,9 @@ CONFIGS: dict[str, ModelConfig] = {
         _KEEP.replace(existing_key_lifetime=ExistingKeyLifetime.FULL_REFRESH), **_FIX),  # type: ignore[arg-type]
     "lifetime-anchor=solicitation+par-keeps-key+full-no-refresh": ModelConfig(
         _KEEP.replace(existing_key_lifetime=ExistingKeyLifetime.FULL_NO_REFRESH), **_FIX),  # type: ignore[arg-type]
+    "rfc+refined": ModelConfig(refinements=REFINED),
+    "at-choice=strongest-supported+refined": ModelConfig(
+        DEFAULT.replace(at_choice=AlgorithmTypeChoice.STRONGEST_SUPPORTED), refinements=REFINED),
 }
 """Configuration name to model configuration (population 1 MN / 1 AR; see ``with_population``)."""
 

@@ -23,11 +23,14 @@ from typing import Any
 import z3
 from rfc5269.model.concrete import step as concrete_step
 from rfc5269.model.config import ModelConfig
-from rfc5269.model.events import Event, TimePasses, to_record
+from rfc5269.model.events import Event, Kind, TimePasses, to_record
 from rfc5269.model.state import initial_state
 from rfc5269.model.symbolic import (
     bmc_initial_state,
+    cone_of_influence,
+    constants_in,
     event_from_model,
+    field_of_constant,
     init,
     symbolic_event,
     symbolic_state,
@@ -51,16 +54,37 @@ class BmcOutcome:
 
 def _bad(prop: Property, cfg: ModelConfig, states: list[Any], evs: list[Any],
          accs: list[Any], k: int) -> Any:
-    if prop.invariant is not None:
-        return z3.Not(prop.invariant(cfg, states[k]))
+    inv = prop.bmc_invariant(cfg)
+    if inv is not None:
+        return z3.Not(inv(cfg, states[k]))
     assert prop.step is not None
     if k == 0:
         return None
     return z3.Not(prop.step(cfg, states[k - 1], evs[k - 1], accs[k - 1], states[k]))
 
 
+def relevant_kinds(prop: Property, cfg: ModelConfig) -> tuple[tuple[Kind, ...], frozenset[str]]:
+    """The event kinds BMC must unroll for ``prop``, and the state fields it may freeze.
+
+    See :func:`rfc5269.model.symbolic.cone_of_influence`: a kind that can
+    change nothing the property's fields depend on is left out of the
+    unrolling, which keeps both "no violation in k steps" and the depth of the
+    shortest counterexample. Fields outside the cone are frozen at their
+    initial value (no kept rule reads them). Step properties talk about the
+    step itself, so they keep every kind and field.
+    """
+    inv = prop.bmc_invariant(cfg)
+    if inv is None:
+        return tuple(Kind), frozenset()
+    s, e = symbolic_state(cfg, "coi"), symbolic_event("coi")
+    names = field_of_constant(s)
+    read = {names[n] for n in constants_in(inv(cfg, s)) if n in names}
+    needed, kinds = cone_of_influence(cfg, read, s, e)
+    return kinds, frozenset(s.fields()) - needed
+
+
 def bmc(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: int = 300000,
-        incremental: bool = True, sets: str = "lists") -> BmcOutcome:
+        incremental: bool = True, sets: str = "lists", coi: bool = True) -> BmcOutcome:
     """Search for a shortest violation up to ``max_depth`` steps.
 
     With ``incremental=False`` the whole unrolling is built first and one check
@@ -68,8 +92,9 @@ def bmc(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: int = 3000
     property holds; a counterexample found this way is cut at its first
     violation by the concrete replay).
     """
+    kinds, frozen = relevant_kinds(prop, cfg) if coi else (tuple(Kind), frozenset())
     if not incremental:
-        return _bmc_at_once(prop, cfg, max_depth, timeout_ms)
+        return _bmc_at_once(prop, cfg, max_depth, timeout_ms, kinds, frozen)
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
     evs: list[Any] = []
@@ -102,18 +127,19 @@ def bmc(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: int = 3000
         e = symbolic_event(str(k))
         acc = z3.Bool(f"acc_{k}")
         if sets == "lists":
-            step_c, s2 = unroll_step(cfg, states[k], e, acc, str(k + 1))
+            step_c, s2 = unroll_step(cfg, states[k], e, acc, str(k + 1), kinds, frozen)
             solver.add(step_c)
         else:
             s2 = symbolic_state(cfg, str(k + 1))
-            solver.add(transition(cfg, states[k], e, acc, s2))
+            solver.add(transition(cfg, states[k], e, acc, s2, kinds))
         states.append(s2)
         evs.append(e)
         accs.append(acc)
     return BmcOutcome(False, max_depth)
 
 
-def _bmc_at_once(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: int) -> BmcOutcome:
+def _bmc_at_once(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: int,
+                 kinds: tuple[Kind, ...], frozen: frozenset[str]) -> BmcOutcome:
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
     c0, s0 = bmc_initial_state(cfg)
@@ -123,7 +149,7 @@ def _bmc_at_once(prop: Property, cfg: ModelConfig, max_depth: int, timeout_ms: i
     solver.add(c0)
     for k in range(max_depth):
         e, acc = symbolic_event(str(k)), z3.Bool(f"acc_{k}")
-        step_c, s2 = unroll_step(cfg, states[k], e, acc, str(k + 1))
+        step_c, s2 = unroll_step(cfg, states[k], e, acc, str(k + 1), kinds, frozen)
         solver.add(step_c)
         states.append(s2)
         evs.append(e)

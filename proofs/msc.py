@@ -24,6 +24,7 @@ from rfc5269.model.events import (
     ParReceivesFbu,
     TimePasses,
 )
+from rfc5269.model.faults import NO_SIGNER, Refinement
 from rfc5269.model.state import State, initial_state
 
 NET = "Net"
@@ -57,7 +58,14 @@ class Line:
     note: bool = False
 
 
+def _signer_name(cfg: ModelConfig, signer: int) -> str:
+    return "nobody (no valid signature)" if signer == NO_SIGNER else cga_name(cfg, signer)
+
+
 def _delivery_origin(cfg: ModelConfig, s: State, ev: Event) -> str:
+    if isinstance(ev, MnReceivesPrRtAdv) and ev.appended:
+        return (f"{router_name(cfg, ev.src)}'s signed PrRtAdv, Handover Key Reply appended "
+                "after the signature by the attacker")
     if isinstance(ev, ArReceivesRtSolPr):
         honest = ev.signer == ev.src and (ev.src, ev.ar, ev.nonce, ev.hkepk, ev.at) in s.h_rts
         return f"copy of {cga_name(cfg, ev.src)}'s" if honest else "built by attacker"
@@ -79,9 +87,10 @@ def _line(cfg: ModelConfig, s: State, ev: Event, verdict: str) -> Line:
         return Line(f"MN{ev.mn}", NET, f"RtSolPr to {router_name(cfg, ev.router)} "
                     f"[nonce {ev.nonce}, AT {ev.at}]", verdict)
     if isinstance(ev, ArReceivesRtSolPr):
+        stamp = f", timestamp {ev.ts}" if cfg.has(Refinement.SEND_TIMESTAMPS) else ""
         return Line(NET, f"AR{ev.ar}", f"RtSolPr from {cga_name(cfg, ev.src)} signed by "
-                    f"{cga_name(cfg, ev.signer)} [nonce {ev.nonce}, AT {ev.at}, HKEPK "
-                    f"{cga_name(cfg, ev.hkepk)}] ({origin})", verdict)
+                    f"{_signer_name(cfg, ev.signer)} [nonce {ev.nonce}, AT {ev.at}, HKEPK "
+                    f"{cga_name(cfg, ev.hkepk)}{stamp}] ({origin})", verdict)
     if isinstance(ev, MnReceivesPrRtAdv):
         return Line(NET, f"MN{ev.mn}", f"PrRtAdv from {router_name(cfg, ev.src)} signed by "
                     f"{router_name(cfg, ev.signer)} [nonce {ev.nonce}, "
@@ -91,8 +100,11 @@ def _line(cfg: ModelConfig, s: State, ev: Event, verdict: str) -> Line:
         return Line(f"MN{ev.mn}", NET, f"FBU to {router_name(cfg, ev.par)} [NCoA {ev.ncoa}]",
                     verdict)
     if isinstance(ev, ParReceivesFbu):
-        return Line(NET, f"AR{ev.par}", f"FBU for PCoA {cga_name(cfg, ev.hoa)} [NCoA {ev.ncoa}, "
-                    f"seq {ev.seq}, MAC {key_name(cfg, ev.key)}, AT {ev.at}] ({origin})", verdict)
+        sender = "" if ev.src is None else f" sent from {cga_name(cfg, ev.src)}'s CGA"
+        mac = (f"MAC {key_name(cfg, ev.key)}, AT {ev.at}" if ev.spi == 0
+               else f"BADF under SPI {ev.spi}, not the handover key's")
+        return Line(NET, f"AR{ev.par}", f"FBU for PCoA {cga_name(cfg, ev.hoa)}{sender} "
+                    f"[NCoA {ev.ncoa}, seq {ev.seq}, {mac}] ({origin})", verdict)
     if isinstance(ev, ArKeyExpires):
         return Line(f"AR{ev.ar}", f"AR{ev.ar}",
                     f"key record of {cga_name(cfg, ev.cga)} expires", verdict, note=True)
@@ -110,6 +122,8 @@ def chart(cfg: ModelConfig, events: list[Event]) -> list[Line]:
     for ev in events:
         res = step(cfg, s, ev)
         verdict = res.verdict if res.reason is None else f"{res.verdict}: {res.reason}"
+        if res.state.mn_oracle != s.mn_oracle:
+            verdict += " (after decrypting it with the HKEPK private key)"
         out.append(_line(cfg, s, ev, verdict))
         s = res.state
     return out

@@ -41,6 +41,7 @@ _ALL_HOLD = (
     "rfc", "draft", "rfc+compromised-router", "existing-key-lifetime=full-refresh",
     "existing-key-lifetime=full-no-refresh", "fbu-sequence-unchecked",
     "par-discards-key-at-forwarding-timeout=false", "at-choice=strongest-supported",
+    "rfc+refined",
 )
 
 PROPERTY = Property(

@@ -17,13 +17,20 @@ from rfc5269.proofs import lemmas
 from rfc5269.proofs.base import Expect, Property
 
 
+def secret(cfg: ModelConfig, s: State, m: int, r: int) -> Any:
+    """mk[m][r] set -> not known(mk[m][r])."""
+    return implies(s.mk_gen[m][r] != 0,
+                   not_(known_key(cfg, s, s.mk_iss[m][r], s.mk_own[m][r], s.mk_gen[m][r])))
+
+
 def invariant(cfg: ModelConfig, s: State) -> Any:
     """forall m, honest r: mk[m][r] set -> not known(mk[m][r])."""
-    return and_(*(
-        implies(s.mk_gen[m][r] != 0,
-                not_(known_key(cfg, s, s.mk_iss[m][r], s.mk_own[m][r], s.mk_gen[m][r])))
-        for m in range(cfg.n_mn) for r in range(cfg.n_ar)
-    ))
+    return and_(*(secret(cfg, s, m, r) for m in range(cfg.n_mn) for r in range(cfg.n_ar)))
+
+
+def instance(cfg: ModelConfig, s: State) -> Any:
+    """The (MN 0, AR 0) conjunct: what BMC searches (symmetry, see ``Property.bmc_invariant``)."""
+    return secret(cfg, s, 0, 0)
 
 
 def strengthening(cfg: ModelConfig, s: State) -> list[tuple[str, Any]]:
@@ -42,10 +49,12 @@ PROPERTY = Property(
         "draft": Expect.HOLDS,
         "rfc+compromised-router": Expect.HOLDS,
         "key-index=configured-par-address": Expect.HOLDS,
+        "rfc+refined": Expect.HOLDS,
         "key-index=configured-par-address+draft": Expect.VIOLATED,
         "key-index=configured-par-address+compromised-router": Expect.VIOLATED,
     },
     invariant=invariant,
+    symmetric_instance=instance,
     lemmas=strengthening,
     clarifications={
         "key-index=configured-par-address+draft": "CL-05",

@@ -49,6 +49,7 @@ PROPERTY = Property(
         "par-discards-key-at-forwarding-timeout=false": Expect.HOLDS,
         "key-index=configured-par-address+draft": Expect.HOLDS,
         "fbu-sequence-unchecked": Expect.VIOLATED,
+        "rfc+refined": Expect.HOLDS,
     },
     step=step,
     lemmas=strengthening,

@@ -17,14 +17,21 @@ from rfc5269.proofs import lemmas
 from rfc5269.proofs.base import Expect, Property
 
 
+def agrees(s: State, m: int, r: int) -> Any:
+    """valid mk[m][r] -> valid rec(r, m) with the same key."""
+    return implies(mn_key_valid(s, m, r), and_(
+        record_valid(s, r, m), s.mk_iss[m][r] == r, s.mk_own[m][r] == m,
+        s.mk_gen[m][r] == s.ar_gen[r][m]))
+
+
 def invariant(cfg: ModelConfig, s: State) -> Any:
     """forall m, honest r: valid mk[m][r] -> valid rec(r, m) with the same key."""
-    return and_(*(
-        implies(mn_key_valid(s, m, r), and_(
-            record_valid(s, r, m), s.mk_iss[m][r] == r, s.mk_own[m][r] == m,
-            s.mk_gen[m][r] == s.ar_gen[r][m]))
-        for m in range(cfg.n_mn) for r in range(cfg.n_ar)
-    ))
+    return and_(*(agrees(s, m, r) for m in range(cfg.n_mn) for r in range(cfg.n_ar)))
+
+
+def instance(cfg: ModelConfig, s: State) -> Any:
+    """The (MN 0, AR 0) conjunct: what BMC searches (symmetry, see ``Property.bmc_invariant``)."""
+    return agrees(s, 0, 0)
 
 
 def strengthening(cfg: ModelConfig, s: State) -> list[tuple[str, Any]]:
@@ -49,6 +56,8 @@ PROPERTY = Property(
         "key-index=configured-par-address+draft": Expect.VIOLATED,
     },
     invariant=invariant,
+    symmetric_instance=instance,
+    deep_bmc_at_once=frozenset({"1mn1ar"}),  # depth 10: 8 s at once, 15-17 s incremental
     lemmas=strengthening,
     clarifications={
         "rfc": "CL-20",

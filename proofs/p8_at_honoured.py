@@ -41,6 +41,7 @@ PROPERTY = Property(
         "rfc": Expect.VIOLATED,
         "at-choice=strongest-supported": Expect.HOLDS,
         "multiple-outstanding-rtsolpr=false": Expect.VIOLATED,
+        "rfc+refined": Expect.HOLDS,
     },
     step=step,
     lemmas=strengthening,

@@ -9,7 +9,11 @@ A profile decides the jobs:
   on 2 MN / 2 AR;
 * each property's main holding configuration gets a deep BMC run: depth 10 on
   1 MN / 1 AR and 7 on 2 MN / 2 AR in the default profile, 4 and 3 in ``ci``;
-* P7 (the SEND timing arithmetic) is one job.
+* P7 (the SEND timing arithmetic) is one job;
+* every bug-zoo fault (:mod:`.zoo`) gets a shortest-counterexample search on
+  1 MN / 1 AR for the property that refutes it (``kind="zoo"``), in every
+  profile; ``zoo_plan`` gives just these with the proofs of the same
+  properties on the faults' base configurations.
 """
 
 from __future__ import annotations
@@ -26,13 +30,14 @@ from rfc5269.proofs.catalogue import DEEP_BMC_CONFIG, PROPERTIES, TIMING_ID
 from rfc5269.proofs.configs import CONFIGS, POPULATIONS
 from rfc5269.proofs.engine import bmc, induction
 from rfc5269.proofs.msc import render_mermaid, render_text, trace_dicts
+from rfc5269.proofs.zoo import BY_CONFIG_NAME, CONFIRMED, ZOO, ZOO_METHOD
 
 
 @dataclass(frozen=True)
 class Job:
     """One unit of work."""
 
-    kind: str  # "induction" | "bmc" | "search" | "timing"
+    kind: str  # "induction" | "bmc" | "search" | "timing" | "zoo"
     property_id: str
     config: str
     population: str
@@ -52,6 +57,7 @@ class Profile:
     deep_depth_large: int
     search_depth: int
     search_populations: tuple[str, ...]
+    zoo: bool = True
 
 
 PROFILES: dict[str, Profile] = {
@@ -82,15 +88,40 @@ def plan(
             else:
                 for pop in profile.search_populations:
                     jobs.append(Job("search", pid, cname, pop, depth or profile.search_depth))
-        deep = DEEP_BMC_CONFIG[pid]
-        if want_c is None or deep in want_c:
+        deep = DEEP_BMC_CONFIG.get(pid)
+        if deep is not None and (want_c is None or deep in want_c):
             jobs.append(Job("bmc", pid, deep, "1mn1ar", depth or profile.deep_depth_small))
             jobs.append(Job("bmc", pid, deep, "2mn2ar", depth or profile.deep_depth_large))
     if (want_p is None or TIMING_ID in want_p) and (want_c is None or "rfc" in want_c):
         jobs.append(Job("timing", TIMING_ID, "rfc3971-arithmetic", "-", 0))
-    # longest first, so the pool stays busy
-    jobs.sort(key=lambda j: (j.kind != "bmc", -j.depth))
-    return jobs
+    if profile.zoo:
+        jobs += [j for j in _zoo_jobs(profile, depth)
+                 if (want_p is None or j.property_id in want_p)
+                 and (want_c is None or j.config in want_c)]
+    return _longest_first(jobs)
+
+
+def _longest_first(jobs: list[Job]) -> list[Job]:
+    """Deep BMC first, so the pool stays busy."""
+    return sorted(jobs, key=lambda j: (j.kind != "bmc", -j.depth))
+
+
+def _zoo_jobs(profile: Profile, depth: int | None) -> list[Job]:
+    return [Job("zoo", z.property_id, z.config_name, "1mn1ar", depth or profile.search_depth)
+            for z in ZOO]
+
+
+def zoo_plan(profile: Profile, depth: int | None = None) -> list[Job]:
+    """The bug-zoo jobs and the proofs of their properties on their base configurations."""
+    jobs = _zoo_jobs(profile, depth)
+    seen = set()
+    for z in ZOO:
+        if (z.property_id, z.base) in seen:
+            continue
+        seen.add((z.property_id, z.base))
+        for pop in POPULATIONS:
+            jobs.append(Job("induction", z.property_id, z.base, pop, 0))
+    return _longest_first(jobs)
 
 
 def run_job(job: Job) -> Result:
@@ -114,29 +145,36 @@ def _run_job(job: Job) -> Result:
                       time.perf_counter() - t0, "holds", "z3 real arithmetic", note=note)
     prop = PROPERTIES[job.property_id]
     n_mn, n_ar = POPULATIONS[job.population]
-    cfg = CONFIGS[job.config].with_population(n_mn, n_ar)
-    expected = prop.expected.get(job.config, Expect.HOLDS).value
+    if job.kind == "zoo":
+        cfg = BY_CONFIG_NAME[job.config].config().with_population(n_mn, n_ar)
+        expected = Expect.VIOLATED.value
+    else:
+        cfg = CONFIGS[job.config].with_population(n_mn, n_ar)
+        expected = prop.expected.get(job.config, Expect.HOLDS).value
     if job.kind == "induction":
         out = induction(prop, cfg)
         status = Status.PROVED if out.proved else Status.UNKNOWN
         return Result(prop.id, job.config, job.population, status, None,
                       time.perf_counter() - t0, expected, "strengthened 1-induction", note=out.note)
-    b = bmc(prop, cfg, job.depth)
+    at_once = job.kind == "bmc" and job.population in prop.deep_bmc_at_once
+    b = bmc(prop, cfg, job.depth, incremental=not at_once)
     seconds = time.perf_counter() - t0
+    method = ZOO_METHOD if job.kind == "zoo" else (
+        "BMC (at once)" if at_once else "BMC (incremental)")
     if b.violated:
         title = f"{prop.id} violated under {job.config} ({job.population}), depth {b.depth}"
         res = Result(prop.id, job.config, job.population, Status.VIOLATED, b.depth, seconds,
-                     expected, "BMC (incremental)", trace=trace_dicts(b.events),
+                     expected, method, trace=trace_dicts(b.events),
                      msc_text=render_text(cfg, b.events, title),
                      msc_mermaid=render_mermaid(cfg, b.events, title))
         if not b.replay_ok:
             res.note = "CONCRETE REPLAY DISAGREES: " + b.replay_note
         else:
-            res.note = "confirmed by the concrete model"
+            res.note = CONFIRMED
         return res
     status = Status.UNKNOWN if b.unknown else Status.BOUNDED
     return Result(prop.id, job.config, job.population, status, b.depth, seconds, expected,
-                  "BMC (incremental)")
+                  method)
 
 
 def run(

@@ -6,7 +6,11 @@ adversarial suite must catch every one. The variants are listed from that
 module; whether and how each was caught is read from the results file that
 ``python -m tests.zoo.run --json reference/data/zoo_results.json`` writes.
 A mutation score is shown only if a mutation run recorded one (a JSON file
-named ``*mutation*``). No number on this page is written by hand.
+named ``*mutation*``). Each variant is also a fault of the Z3 model; the
+property that refutes it there, with the depth of the shortest counterexample
+and its trace, is read from ``reference/data/model_zoo.json`` (written by
+``rfc5269 prove --zoo --zoo-table reference/data/model_zoo.json``). No number
+on this page is written by hand.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ ZOO_RESULTS = ROOT / "reference" / "data" / "zoo_results.json"
 FUZZ_RESULTS = ROOT / "reference" / "data" / "fuzz_campaign.json"
 MUTATION_RESULTS = ROOT / "reference" / "data" / "mutation_results.json"
 ZOO_CONFORMANCE = ROOT / "reference" / "data" / "zoo_conformance.json"
+MODEL_ZOO = ROOT / "reference" / "data" / "model_zoo.json"
 SKIP = {".git", "docs", "node_modules", "build", "dist", ".venv"}
 
 
@@ -96,6 +101,7 @@ def generate() -> dict[str, str]:
                     "``python -m tests.zoo.run --json reference/data/zoo_results.json`` "
                     "to record them.\n\n")
         conformance = _zoo_conformance()
+        model = _model_zoo()
         rows = []
         for v in variants:
             r = results.get(v.name, {})
@@ -113,6 +119,8 @@ def generate() -> dict[str, str]:
                 else:
                     row.append("no" + (f": {esc(c['why_not_caught'])}"
                                        if c.get("why_not_caught") else ""))
+            if model is not None:
+                row.append(_refuted_cell(model.get(v.name)))
             rows.append(row)
         header = ["variant", "role", "breaks", "fault", "caught", "caught by",
                   "steps to failure"]
@@ -120,12 +128,73 @@ def generate() -> dict[str, str]:
         if conformance:
             header.append("caught by trace conformance")
             widths = [16, 5, 12, 26, 7, 12, 7, 15]
+        if model is not None:
+            header.append("refuted in the model by")
+            widths = [*widths[:3], widths[3] - 6, *widths[4:], 12]
         out += list_table(header, rows, widths=widths)
         if conformance:
             out += _conformance_note(conformance)
+        out += _model_section(variants, model)
     out += _mutation()
     out += _fuzzing()
     return {"bugzoo.inc": out}
+
+
+def _model_zoo() -> dict[str, dict[str, Any]] | None:
+    """The model's refutation of each variant, keyed by variant, or None if not recorded."""
+    if not MODEL_ZOO.is_file():
+        return None
+    doc = json.loads(MODEL_ZOO.read_text(encoding="utf-8"))
+    return {r["variant"]: r for r in doc.get("variants", [])
+            if isinstance(r, dict) and "variant" in r}
+
+
+def _refuted_cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "**no model fault**"
+    if not row.get("refuted"):
+        return f"**not refuted** ({esc(row.get('status', ''))})"
+    pid = row["property"]
+    return f":ref:`{pid} <prop-{pid}>`, depth {row['depth']}"
+
+
+def _model_section(variants: list[Any], model: dict[str, dict[str, Any]] | None) -> str:
+    """Each variant as a model fault: the refuting property, the base, the trace."""
+    out = heading("The zoo in the model", "-")
+    if model is None:
+        return out + (f"Not recorded: ``{rel(MODEL_ZOO)}`` does not exist. Run "
+                      "``rfc5269 prove --zoo --zoo-table reference/data/model_zoo.json``.\n\n")
+    refuted = sum(1 for v in variants if model.get(v.name, {}).get("refuted"))
+    out += (f"Each variant is also a fault of the Z3 model (:mod:`rfc5269.model.faults`, same "
+            f"name), switched on over a *base* configuration. Recorded in ``{rel(MODEL_ZOO)}``: "
+            f"**{refuted} of {len(variants)}** refuted. For each, bounded model checking from "
+            "depth 0 upwards finds the shortest counterexample to the named property (replayed "
+            "on the concrete model), and the same property is proved for all trace lengths on "
+            "the same base without the fault, so the violation is the fault's doing. Faults "
+            "about things the base model leaves out (timestamps, record bounds, the MN's AT "
+            "check, unsigned message parts, decryption before validation) are judged on "
+            "``rfc+refined``, which adds those abstractions.\n\n")
+    rows = []
+    for v in variants:
+        r = model.get(v.name)
+        if r is None:
+            rows.append([f"``{v.name}``", "**no model fault**", "", "", "", ""])
+            continue
+        held = r.get("holds_without_fault", {})
+        rows.append([f"``{v.name}``", _refuted_cell(r), f"``{esc(r['base'])}``",
+                     esc(r.get("depth") if r.get("depth") is not None else ""),
+                     esc(", ".join(f"{k}: {val}" for k, val in sorted(held.items()))),
+                     esc(r.get("shows", ""))])
+    out += list_table(["variant", "refuted by", "base", "depth", "property without the fault",
+                       "what the counterexample shows"], rows, widths=[20, 12, 16, 6, 16, 30])
+    for v in variants:
+        r = model.get(v.name)
+        if not r or not r.get("msc_text"):
+            continue
+        out += heading(f"{v.name} in the model", "~")
+        out += ".. code-block:: text\n\n" + "".join(
+            f"   {line}\n" for line in r["msc_text"].splitlines()) + "\n"
+    return out
 
 
 def _source_link(location: str) -> str:

@@ -66,7 +66,9 @@ def _results(results: list[dict[str, Any]], meta: dict[str, Any],
             "property's lemmas) was checked by Z3, so the property holds for traces of every "
             "length in that population; *holds to depth k* means bounded model checking found "
             "no violation in k steps; *violated* comes with the shortest counterexample found, "
-            "replayed on the concrete model.\n\n")
+            "replayed on the concrete model. Configurations named ``zoo:<variant>`` are the "
+            "bug-zoo variants as model faults (:mod:`rfc5269.model.faults`), each expected to "
+            "be refuted; :doc:`bugzoo` lists them with the property each breaks.\n\n")
     summary: dict[str, dict[str, int]] = {}
     for r in results:
         s = summary.setdefault(r["property"], {"jobs": 0, "proved": 0, "holds-to-depth": 0,

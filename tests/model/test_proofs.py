@@ -1,6 +1,6 @@
 """The prover's results: every unbounded proof and every counterexample of the CI profile.
 
-The CI profile is run once (two processes); each counterexample is kept as a
+The CI profile is run once (two processes, ``conftest.py``); each counterexample is kept as a
 regression with its shortest depth, and every (property, configuration) pair
 a property module declares must come out as declared.
 """
@@ -17,7 +17,6 @@ from rfc5269.proofs.catalogue import PROPERTIES
 from rfc5269.proofs.clarifications import CLARIFICATIONS, evidence_trace
 from rfc5269.proofs.configs import CONFIGS
 from rfc5269.proofs.engine import induction
-from rfc5269.proofs.runner import PROFILES, plan, run
 
 # Shortest counterexamples (1 MN / 1 AR): the regression suite.
 EXPECTED_DEPTHS: dict[tuple[str, str], int] = {
@@ -36,12 +35,8 @@ EXPECTED_DEPTHS: dict[tuple[str, str], int] = {
     ("P6", "rfc+compromised-router"): 2,
     ("P8", "rfc"): 5,
     ("P8", "multiple-outstanding-rtsolpr=false"): 5,
+    ("P12", "rfc+refined"): 4,
 }
-
-
-@pytest.fixture(scope="module")
-def ci_results() -> list[Result]:
-    return run(plan(PROFILES["ci"]), processes=2)
 
 
 def _find(results: list[Result], pid: str, config: str, kind: str) -> list[Result]:

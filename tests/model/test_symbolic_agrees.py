@@ -80,3 +80,30 @@ def test_bmc_set_encodings_agree(pid: str, config: str, depth: int) -> None:
     lists, arrays = bmc(prop, cfg, depth, sets="lists"), bmc(prop, cfg, depth, sets="arrays")
     assert (lists.violated, lists.depth) == (arrays.violated, arrays.depth)
     assert lists.replay_ok and arrays.replay_ok
+
+
+@pytest.mark.parametrize(("pid", "config", "pop", "depth"), [
+    ("P5", "lifetime-anchor=solicitation+par-keeps-key+full-no-refresh", (1, 1), 7),
+    ("P5", "key-index=configured-par-address+draft", (2, 2), 3),
+    ("P5", "rfc", (2, 2), 5),
+    ("P5", "lifetime-anchor=solicitation+par-keeps-key", (1, 1), 6),
+    ("P3", "key-index=configured-par-address+draft", (2, 2), 2),
+    ("P3", "rfc", (2, 2), 4),
+    ("P10", "rfc+refined", (1, 1), 4),
+    ("P10", "rfc+refined", (2, 2), 3),
+])
+def test_cone_of_influence_and_symmetry_keep_bmc_results(
+        pid: str, config: str, pop: tuple[int, int], depth: int) -> None:
+    """BMC restricted to the cone of influence (and, on 2 MN / 2 AR, to the symmetric
+    instance) finds exactly what BMC over every kind and the whole property finds."""
+    import dataclasses
+
+    from rfc5269.proofs.catalogue import PROPERTIES
+    from rfc5269.proofs.configs import CONFIGS
+    from rfc5269.proofs.engine import bmc
+
+    prop, cfg = PROPERTIES[pid], CONFIGS[config].with_population(*pop)
+    plain = dataclasses.replace(prop, symmetric_instance=None)
+    reduced, full = bmc(prop, cfg, depth), bmc(plain, cfg, depth, coi=False)
+    assert (reduced.violated, reduced.depth) == (full.violated, full.depth)
+    assert reduced.replay_ok and full.replay_ok
