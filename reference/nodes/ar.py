@@ -42,9 +42,8 @@ from rfc5269.nodes.events import (
 )
 from rfc5269.nodes.packets import (
     ALL_NODES,
-    ALL_ROUTERS,
-    HeldParameters,
     Received,
+    address_text,
     icmpv6_packet,
     open_packet,
     packet_facts,
@@ -69,7 +68,6 @@ from rfc5269.nodes.table import (
 )
 from rfc5269.nodes.trace import TraceEvent, TraceLog, ignored_event, malformed_event
 from rfc5269.send.certpath import HeldPath, RouterCertificates
-from rfc5269.send.keys import key_hash
 from rfc5269.send.receiver import MessageKind, SecuredMessage, SendReceiver
 from rfc5269.send.timestamps import TimestampPolicy
 from rfc5269.send.verdict import Reason
@@ -219,9 +217,6 @@ class AccessRouter:
             [HeldPath(config.trust_anchor_certificate, config.certificate_path)])
         self._out: list[Output] = []
         self._ctx = _Context()
-        self._parameters = HeldParameters()
-        self._own_text = {a: str(a) for a in (*self.addresses(), ALL_ROUTERS, ALL_NODES)}
-        """The text of the addresses packets reach the AR at (for trace facts)."""
         self._source_lla = {config.lla: FmipLinkLayerAddressOption.for_address(LLA_SOURCE,
                                                                                config.lla)}
         self._neighbour_options = {n: _neighbour_options(n) for n in config.neighbours}
@@ -321,11 +316,11 @@ class AccessRouter:
         """The trace facts of the input: its subject and what the packet carries."""
         received = self._ctx.received
         if received is None:
-            return {"subject": str(subject)}
-        src_text = str(received.src)
+            return {"subject": address_text(subject)}
+        src_text = address_text(received.src)
         same = subject is received.src or subject == received.src
-        facts: dict[str, Any] = {"subject": src_text if same else str(subject)}
-        facts.update(packet_facts(received, src_text, self._own_text.get(received.dst)))
+        facts: dict[str, Any] = {"subject": src_text if same else address_text(subject)}
+        facts.update(packet_facts(received, src_text))
         return facts
 
     def _snapshot(self, subject: IPv6Address, now: float, state: str | None) -> dict[str, Any]:
@@ -409,10 +404,13 @@ class AccessRouter:
         if not received.is_signed:
             # The strict decode already checked the checksum and the options, which
             # SEND checks first; without an RSA Signature option the verdict is
-            # "unsigned" (RFC 3971 §5.2.2), reached here without SEND's second pass.
+            # "unsigned" (RFC 3971 §5.2.2), reached here without calling SEND at all.
             return CheckResult.fail(Reason.UNSIGNED.value)
-        verdict = self.send.verify(received.upper_layer, received.src, received.dst, now,
-                                   MessageKind.SOLICITATION, cga_address=received.src)
+        # open_packet decoded every option and verified the checksum: SEND reuses both.
+        verdict = self.send.verify_decoded(
+            received.upper_layer, received.options, received.signature_index, received.src,
+            received.dst, now, MessageKind.SOLICITATION, checksum_verified=True,
+            cga_address=received.src)
         if not verdict.accepted:
             assert verdict.reason is not None
             return CheckResult.fail(verdict.reason.value)
@@ -470,7 +468,7 @@ class AccessRouter:
         key = generate_handover_key(algorithm, self.rng, avoid=self.keys.handover_keys())
         expires = now + self.config.hk_lifetime
         record = ArKeyRecord(subject, key, at, algorithm.name, now, expires,
-                             key_hash(self._ctx.secured.public_key_der))
+                             self._ctx.secured.signed.key_hash)  # verified to name the CGA key
         self.keys.put(subject, record)
         self._send_key(record, self.config.hk_lifetime, subject, now, facts)
 
@@ -567,10 +565,8 @@ class AccessRouter:
         if reply is not None:
             options = (*options, reply)
         message = PrRtAdv(code, rtsolpr.identifier, options)
-        identity = self.config.identity
-        packet = signed_icmpv6_packet(message, identity, received.src, now, nonce,
-                                      self.interp.signed_checksum,
-                                      cga_parameters=self._parameters.of(identity))
+        packet = signed_icmpv6_packet(message, self.config.identity, received.src, now, nonce,
+                                      self.interp.signed_checksum)
         self._out.append(SendPacket(packet, description))
 
     def _router_information(self, rtsolpr: RtSolPr) -> tuple[int, tuple[NdOption, ...]]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv6Address
 
+from rfc5269.wire.describe import fast_init
+
 # ---------------------------------------------------------------- inputs
 
 
@@ -61,6 +63,7 @@ Input = PacketReceived | TimerFired | RequestHandoverKey | StartHandover
 # ---------------------------------------------------------------- outputs
 
 
+@fast_init
 @dataclass(frozen=True)
 class SendPacket:
     """Transmit this whole IPv6 packet on the node's link."""
@@ -69,6 +72,7 @@ class SendPacket:
     description: str
 
 
+@fast_init
 @dataclass(frozen=True)
 class TimerRequest:
     """Call back with :class:`TimerFired` at time ``at`` (replaces an earlier one of that name)."""
@@ -78,6 +82,7 @@ class TimerRequest:
     subject: str
 
 
+@fast_init
 @dataclass(frozen=True)
 class KeyInstalled:
     """A handover key record was created or re-issued.
@@ -92,6 +97,7 @@ class KeyInstalled:
     expires: float
 
 
+@fast_init
 @dataclass(frozen=True)
 class KeyDiscarded:
     """A handover key record was removed, and why."""
@@ -102,6 +108,7 @@ class KeyDiscarded:
     why: str
 
 
+@fast_init
 @dataclass(frozen=True)
 class ForwardingChanged:
     """The PAR now forwards traffic for ``pcoa`` to ``ncoa`` (RFC 5568 §3.1), or stopped (None)."""
@@ -111,6 +118,7 @@ class ForwardingChanged:
     until: float
 
 
+@fast_init
 @dataclass(frozen=True)
 class Rejected:
     """An input was rejected; ``reason`` names the failed check, ``requirement`` its ID."""

@@ -50,9 +50,9 @@ from rfc5269.nodes.events import (
     TimerRequest,
 )
 from rfc5269.nodes.packets import (
-    ALL_NODES,
     ALL_ROUTERS,
     Received,
+    address_text,
     icmpv6_packet,
     mobility_packet,
     open_packet,
@@ -272,8 +272,6 @@ class MobileNode:
         self._cps_wait: dict[IPv6Address, float] = {}
         self.awaiting_path: set[bytes] = set()
         """Nonces answered by a PrRtAdv held for its certification path: not retransmitted."""
-        self._own_text = {a: str(a) for a in (self.address, ALL_NODES)}
-        """The text of the addresses packets reach the MN at (for trace facts)."""
 
     # -------------------------------------------------------------- API
 
@@ -393,12 +391,12 @@ class MobileNode:
         facts = self._ctx.facts
         received = self._ctx.received
         if received is None:
-            facts["peer"] = str(peer)
+            facts["peer"] = address_text(peer)
         else:
-            src_text = str(received.src)
+            src_text = address_text(received.src)
             same = peer is received.src or peer == received.src
-            facts["peer"] = src_text if same else str(peer)
-            facts.update(packet_facts(received, src_text, self._own_text.get(received.dst)))
+            facts["peer"] = src_text if same else address_text(peer)
+            facts.update(packet_facts(received, src_text))
         return run_transition(
             row=row, node=self.name, now=now,
             state_before=self._snapshot(peer, state, key),
@@ -473,10 +471,11 @@ class MobileNode:
     def check_send_valid(self, peer: IPv6Address, now: float) -> CheckResult:
         """RFC 5269 §3.3, RFC 3971 §5: SEND validation, nonce match, certified router key."""
         received, _ = self._prrtadv()
-        verdict = self.send.verify(received.upper_layer, received.src, received.dst, now,
-                                   MessageKind.ADVERTISEMENT, from_router=True,
-                                   require_nonce=True, cga_address=received.src,
-                                   defer_commit=True)
+        # open_packet decoded every option and verified the checksum: SEND reuses both.
+        verdict = self.send.verify_decoded(
+            received.upper_layer, received.options, received.signature_index, received.src,
+            received.dst, now, MessageKind.ADVERTISEMENT, checksum_verified=True,
+            from_router=True, require_nonce=True, cga_address=received.src, defer_commit=True)
         if not verdict.accepted:
             assert verdict.reason is not None
             return CheckResult.fail(verdict.reason.value)

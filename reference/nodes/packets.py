@@ -17,25 +17,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from ipaddress import IPv6Address
 from typing import Any, TypeVar
 
 from rfc5269.constants import IPPROTO_ICMPV6
+from rfc5269.errors import EncodeError
 from rfc5269.interpretations import BadfLength, SignedChecksum
-from rfc5269.send.sender import SendIdentity, send_options
-from rfc5269.send.signature import sign_message
+from rfc5269.send.sender import SendIdentity
 from rfc5269.wire.cert_path import (
     CertificationPathAdvertisement,
     CertificationPathSolicitation,
 )
-from rfc5269.wire.cga_params import CgaParameters
 from rfc5269.wire.fmip import PrRtAdv, RtSolPr
 from rfc5269.wire.ipv6 import (
     DestinationOptionsHeader,
     HomeAddressOption,
     IPv6Header,
     IPv6Packet,
-    RawPayload,
 )
 from rfc5269.wire.mobility import BindingAuthorizationDataFmip, FastBindingAck, FastBindingUpdate
 from rfc5269.wire.ndopt import NonceOption, RsaSignatureOption
@@ -44,6 +43,17 @@ OptionT = TypeVar("OptionT")
 
 ALL_ROUTERS = IPv6Address("ff02::2")
 ALL_NODES = IPv6Address("ff02::1")
+
+
+@lru_cache(maxsize=1024)
+def address_text(address: IPv6Address) -> str:
+    """``str(address)`` for the trace facts, remembered for the last 1024 addresses.
+
+    Formatting an address (RFC 5952 compression) costs more than the rest of
+    a trace event; a node names the same few peers again and again. The
+    cache is bounded and holds only what ``str`` answers for immutable keys.
+    """
+    return str(address)
 
 
 def solicited_node(address: IPv6Address) -> IPv6Address:
@@ -58,39 +68,13 @@ def signed_icmpv6_packet(
     now: float | Fraction,
     nonce: bytes | None,
     signed_checksum: SignedChecksum,
-    *,
-    cga_parameters: CgaParameters | None = None,
 ) -> bytes:
-    """The whole IPv6 packet carrying ``message`` SEND-signed by ``identity``.
-
-    ``cga_parameters``, when the caller holds them, are ``identity.parameters``
-    (decoded once rather than for every message).
-    """
-    if cga_parameters is None:
-        cga_parameters = identity.parameters
-    with_send = _with_options(message, send_options(now, cga_parameters, nonce))
-    unsigned = with_send.encode()  # the checksum is sign_message's to compute
-    icmp = sign_message(unsigned, identity.address, dst, identity.private_key,
-                        signed_checksum=signed_checksum)
+    """The whole IPv6 packet carrying ``message`` SEND-signed by ``identity``."""
+    # The SEND options follow the message's own (RFC 3971 §5.1.1, §5.3.3); the
+    # checksum is sign_message's to compute.
+    unsigned = message.encode() + identity.option_octets(now, nonce)
+    icmp = identity.sign(unsigned, dst, signed_checksum=signed_checksum)
     return _ipv6(identity.address, dst, icmp)
-
-
-class HeldParameters:
-    """The CGA Parameters of a node's SEND identity, decoded once per identity.
-
-    A node's configuration (hence its identity) may be replaced; the
-    parameters are decoded again whenever the identity is another object.
-    """
-
-    def __init__(self) -> None:
-        self._held: tuple[SendIdentity, CgaParameters] | None = None
-
-    def of(self, identity: SendIdentity) -> CgaParameters:
-        """``identity.parameters``."""
-        held = self._held
-        if held is None or held[0] is not identity:
-            held = self._held = (identity, identity.parameters)
-        return held[1]
 
 
 def icmpv6_packet(
@@ -103,14 +87,12 @@ def icmpv6_packet(
 
 
 def _ipv6(src: IPv6Address, dst: IPv6Address, icmp: bytes) -> bytes:
-    return IPv6Packet(IPv6Header(src, dst, hop_limit=255),
-                      payload=RawPayload(IPPROTO_ICMPV6, icmp)).encode()
-
-
-def _with_options(message: RtSolPr | PrRtAdv, extra: tuple[Any, ...]) -> RtSolPr | PrRtAdv:
-    if isinstance(message, RtSolPr):
-        return RtSolPr(message.identifier, (*message.options, *extra))
-    return PrRtAdv(message.code, message.identifier, (*message.options, *extra))
+    """The IPv6 header (Hop Limit 255, RFC 4861 §6.1) followed by the ICMPv6 message."""
+    if len(icmp) > 0xFFFF:
+        raise EncodeError("IPv6Header.payload_length", "payload over 65535 octets",
+                          "RFC 2460 §3")
+    return IPv6Header(src, dst, hop_limit=255, next_header=IPPROTO_ICMPV6,
+                      payload_length=len(icmp)).encode() + icmp
 
 
 def mobility_packet(
@@ -203,10 +185,10 @@ def packet_facts(received: Received, src_text: str | None = None,
     Mobility Header messages the PCoA, Sequence Number and BADF SPI. The
     model's conformance checker maps these onto its abstract events.
     ``src_text`` and ``dst_text``, when the caller has them, are the
-    addresses' text (``str`` of each).
+    addresses' text (``str`` of each; :func:`address_text` otherwise).
     """
-    facts: dict[str, Any] = {"src": src_text or str(received.src),
-                             "dst": dst_text or str(received.dst),
+    facts: dict[str, Any] = {"src": src_text or address_text(received.src),
+                             "dst": dst_text or address_text(received.dst),
                              "message": received.kind, "hop_limit": received.hop_limit}
     message = received.message
     for option in received.options:

@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from rfc5269.nodes.trace import CheckRecord, TraceEvent, TraceLog
+from rfc5269.wire.describe import fast_init
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Transition:
     requirements: tuple[str, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class CheckResult:
     """Outcome of one check: passed, or failed with a reason name."""

@@ -13,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rfc5269.wire.describe import fast_init
 
+
+@fast_init
 @dataclass(frozen=True)
 class CheckRecord:
     """One check performed while handling an input.

@@ -2,7 +2,10 @@
 
 :class:`SendReceiver` holds the state one node needs — timestamp cache,
 outstanding nonces, validated router keys — and judges a received ICMPv6
-message with :meth:`SendReceiver.verify`:
+message with :meth:`SendReceiver.verify` (from its octets) or
+:meth:`SendReceiver.verify_decoded` (from the octets and the options the
+strict codec already decoded from them, so that they are not walked and
+decoded twice); both run the same checks, in this order:
 
 1. CGA and RSA Signature (:func:`rfc5269.send.signature.verify_signature`, in
    its :func:`~rfc5269.send.signature.check_signature` form);
@@ -33,7 +36,7 @@ from __future__ import annotations
 import datetime
 import enum
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -42,11 +45,11 @@ from rfc5269.interpretations import DEFAULT, CertificateRequirement, Interpretat
 from rfc5269.send.keys import DEFAULT_KEY_POLICY, KeyPolicy
 from rfc5269.send.nonces import NonceMatch, NonceStore
 from rfc5269.send.pkix import RouterAuthorization, RouterKeyCache
-from rfc5269.send.signature import SignedMessage, check_signature
+from rfc5269.send.signature import SignedMessage, check_decoded_signature, check_signature
 from rfc5269.send.timestamps import TimestampCache, TimestampDecision, TimestampPolicy
 from rfc5269.send.verdict import Reason, Verdict
 from rfc5269.wire.describe import fast_init
-from rfc5269.wire.ndopt import NonceOption, TimestampOption
+from rfc5269.wire.ndopt import NdOption, NonceOption, TimestampOption
 
 
 class MessageKind(enum.Enum):
@@ -77,6 +80,34 @@ class SecuredMessage:
 def utc(now: float | Fraction) -> datetime.datetime:
     """Seconds since the epoch as an aware UTC datetime."""
     return datetime.datetime.fromtimestamp(float(now), datetime.UTC)
+
+
+class _KnownKeys(Mapping[bytes, bytes]):
+    """``router_keys.known_keys(when)``, built on first use.
+
+    The verifier consults the keys known by other means only for a message
+    without a CGA option (RFC 3971 §5.2.2); a message with one never pays
+    for building the map.
+    """
+
+    def __init__(self, router_keys: RouterKeyCache, when: datetime.datetime) -> None:
+        self._router_keys = router_keys
+        self._when = when
+        self._keys: dict[bytes, bytes] | None = None
+
+    def _built(self) -> dict[bytes, bytes]:
+        if self._keys is None:
+            self._keys = self._router_keys.known_keys(self._when)
+        return self._keys
+
+    def __getitem__(self, key_hash_value: bytes) -> bytes:
+        return self._built()[key_hash_value]
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
 
 
 class SendReceiver:
@@ -124,11 +155,67 @@ class SendReceiver:
         no nonce.
         """
         when = utc(now) if from_router else None
-        known = self.router_keys.known_keys(when) if when is not None else None
+        known = _KnownKeys(self.router_keys, when) if when is not None else None
         signed = check_signature(
             icmp, src, dst, cga_address=cga_address, known_keys=known,
             key_policy=self.key_policy, sec_range=self.interpretations.cga_sec_range,
             signed_checksum=self.interpretations.signed_checksum)
+        return self._judge(signed, src, now, when, kind, from_router=from_router,
+                           require_nonce=require_nonce,
+                           authorized_prefixes=authorized_prefixes, defer_commit=defer_commit)
+
+    def verify_decoded(
+        self,
+        icmp: bytes,
+        options: Sequence[NdOption],
+        signature_index: int,
+        src: ipaddress.IPv6Address,
+        dst: ipaddress.IPv6Address,
+        now: float | Fraction,
+        kind: MessageKind,
+        *,
+        checksum_verified: bool,
+        from_router: bool = False,
+        require_nonce: bool = False,
+        authorized_prefixes: Iterable[ipaddress.IPv6Network] = (),
+        cga_address: ipaddress.IPv6Address | None = None,
+        defer_commit: bool = False,
+    ) -> Verdict[SecuredMessage]:
+        """:meth:`verify` for a message the caller has already decoded strictly.
+
+        ``icmp`` are the octets as received, ``options`` their options as the
+        codec decoded them, ``signature_index`` the index of the first RSA
+        Signature option among them (``len(options)`` if none) and
+        ``checksum_verified`` whether the codec verified the ICMPv6 checksum
+        (see :func:`rfc5269.send.signature.check_decoded_signature`). The
+        SEND checks are the same code as :meth:`verify`'s and give the same
+        verdict; only the second walk over the options is spared.
+        """
+        when = utc(now) if from_router else None
+        known = _KnownKeys(self.router_keys, when) if when is not None else None
+        signed = check_decoded_signature(
+            icmp, src, dst, options, signature_index, checksum_verified=checksum_verified,
+            cga_address=cga_address, known_keys=known,
+            key_policy=self.key_policy, sec_range=self.interpretations.cga_sec_range,
+            signed_checksum=self.interpretations.signed_checksum)
+        return self._judge(signed, src, now, when, kind, from_router=from_router,
+                           require_nonce=require_nonce,
+                           authorized_prefixes=authorized_prefixes, defer_commit=defer_commit)
+
+    def _judge(
+        self,
+        signed: SignedMessage | Verdict[Any],
+        src: ipaddress.IPv6Address,
+        now: float | Fraction,
+        when: datetime.datetime | None,
+        kind: MessageKind,
+        *,
+        from_router: bool,
+        require_nonce: bool,
+        authorized_prefixes: Iterable[ipaddress.IPv6Network],
+        defer_commit: bool,
+    ) -> Verdict[SecuredMessage]:
+        """Steps 2-5 of the module docstring for a message whose signature was checked."""
         if isinstance(signed, Verdict):
             return signed
         ts_opt = signed.first(TimestampOption)

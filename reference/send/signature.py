@@ -35,12 +35,16 @@ Verification (:func:`verify_signature`), RFC 3971 §5.1.2, §5.2.2:
 4. the Digital Signature (as long as the key's modulus; the rest of the
    option is padding) verifies with RSASSA-PKCS1-v1_5 and SHA-1 over the
    received octets.
+
+A receiver that has decoded the message strictly already (as the nodes do)
+calls :func:`check_decoded_signature` with the decoded options: step 1 was
+the decoder's, and steps 2-4 are the same code as :func:`check_signature`'s.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -146,22 +150,29 @@ def sign_message(
     private_key: rsa.RSAPrivateKey,
     *,
     signed_checksum: SignedChecksum = DEFAULT_SIGNED_CHECKSUM,
+    signer_key_hash: bytes | None = None,
 ) -> bytes:
     """Append the RSA Signature option to a complete ICMPv6 message (RFC 3971 §5.2.1).
 
     ``icmp`` is the whole message without the signature (its checksum field
     is ignored); the result carries the option last and a correct checksum.
+    ``signer_key_hash`` is the Key Hash of ``private_key``'s public key
+    (RFC 3971 §5.2) when the caller holds it (:class:`rfc5269.send.sender.SendIdentity`
+    derives it once); it is derived from the key otherwise.
     """
-    prefix = _zero_checksum(bytes(icmp))
+    icmp = bytes(icmp)
+    src_octets, dst_octets = src.packed, dst.packed
+    # The checksum of the message without the option, its field taken as zero: the value
+    # signed under the deployed CL-08 reading, and a convenient one for TRANSMITTED.
+    prefix_checksum = icmpv6_checksum(src_octets, dst_octets, icmp)
+    value = 0 if signed_checksum is SignedChecksum.ZERO else prefix_checksum
+    signature = private_key.sign(signed_data(icmp, src_octets, dst_octets, value), _PKCS1, _SHA1)
+    if signer_key_hash is None:
+        signer_key_hash = key_hash(_public_key_der(private_key))
+    option = RsaSignatureOption.create(signer_key_hash, signature).encode()
     if signed_checksum is SignedChecksum.TRANSMITTED:
-        value = icmpv6_checksum(src, dst, prefix)  # any value works; this one is convenient
-    else:
-        value = signed_checksum_value(prefix, src, dst, 0, signed_checksum)
-    signature = private_key.sign(signed_data(prefix, src, dst, value), _PKCS1, _SHA1)
-    option = RsaSignatureOption.create(key_hash(_public_key_der(private_key)), signature)
-    msg = bytearray(prefix + option.encode())
-    if signed_checksum is SignedChecksum.TRANSMITTED:
-        pad_at = len(prefix) + 20 + len(signature)
+        msg = bytearray(_zero_checksum(icmp) + option)
+        pad_at = len(icmp) + 20 + len(signature)
         if len(msg) - pad_at < 2 or pad_at % 2:
             raise EncodeError("RsaSignatureOption.padding",
                               "the transmitted-checksum reading needs two aligned padding "
@@ -171,8 +182,10 @@ def sign_message(
             raise EncodeError("checksum", "could not force the transmitted checksum",
                               "RFC 3971 §5.2")
         return bytes(msg)
-    msg[2:4] = icmpv6_checksum(src, dst, bytes(msg)).to_bytes(2, "big")
-    return bytes(msg)
+    # The whole message's checksum, from the prefix's (see checksum_extended).
+    whole = checksum_extended(prefix_checksum, option) if len(icmp) % 2 == 0 else \
+        icmpv6_checksum(src_octets, dst_octets, icmp + option)
+    return icmp[:2] + whole.to_bytes(2, "big") + icmp[4:] + option
 
 
 @fast_init
@@ -183,7 +196,9 @@ class SignedMessage:
     The options preceding the RSA Signature option (the signed ones) are
     decoded on demand: :meth:`first` decodes only the option asked for,
     :attr:`options` all of them (raising :class:`rfc5269.errors.DecodeError`
-    if one is malformed).
+    if one is malformed). When the caller had decoded them already
+    (:func:`check_decoded_signature`), ``signed_options`` holds them and
+    ``spans`` is empty.
     """
 
     public_key_der: bytes
@@ -192,6 +207,7 @@ class SignedMessage:
     options_area: bytes  # the options preceding the RSA Signature option, as received
     spans: tuple[OptionSpan, ...]
     signature_offset: int
+    signed_options: tuple[NdOption, ...] | None = None
 
     @property
     def sec(self) -> int:
@@ -201,10 +217,17 @@ class SignedMessage:
     @property
     def options(self) -> tuple[NdOption, ...]:
         """Every signed option, decoded."""
+        if self.signed_options is not None:
+            return self.signed_options
         return decode_options(self.options_area)
 
     def first(self, cls: type[OptionT]) -> OptionT | None:
         """The first signed option of type ``cls``, if any (DecodeError if malformed)."""
+        if self.signed_options is not None:
+            for option in self.signed_options:
+                if isinstance(option, cls):
+                    return option
+            return None
         for span in self.spans:
             if span.type == cls.TYPE:  # framing checked when the message was verified
                 return cls.decode_framed(self.options_area[span.offset:span.offset + span.length])
@@ -286,22 +309,12 @@ def check_signature(
             break
         if span.type == _CGA_TYPE and cga_span is None:
             cga_span = span
-    offset = len(icmp) if sig_span is None else start + sig_span.offset
-    prefix = icmp[:offset]
-    received = int.from_bytes(icmp[2:4], "big")
-    # The message's own checksum (RFC 4443 §2.3). Under the deployed CL-08 reading
-    # the signed value is the checksum of the prefix, and the whole message's
-    # checksum follows from it and the octets after the cut.
-    prefix_checksum: int | None = None
-    if sig_span is not None and signed_checksum is SignedChecksum.BEFORE_SIGNATURE_OPTION:
-        prefix_checksum = icmpv6_checksum(src_octets, dst_octets, prefix)
-        whole = checksum_extended(prefix_checksum, icmp[offset:])
-    else:
-        whole = icmpv6_checksum(src_octets, dst_octets, icmp)
-    if whole != received:
-        return Verdict.reject(Reason.CHECKSUM_INVALID)
+    offset = None if sig_span is None else start + sig_span.offset
+    checked = _check_checksum(icmp, offset, src_octets, dst_octets, signed_checksum)
+    if isinstance(checked, Verdict):
+        return checked
     # 2. Unsigned?
-    if sig_span is None:
+    if sig_span is None or offset is None:
         return Verdict.unsecured(Reason.UNSIGNED)
     spans = spans[:spans.index(sig_span)]  # offsets relative to the area, which starts at `start`
     area = icmp[start:offset]
@@ -313,6 +326,129 @@ def check_signature(
             area[cga_span.offset:cga_span.offset + cga_span.length])
     except DecodeError as exc:
         return Verdict.reject(Reason.MALFORMED, str(exc))
+    key = _check_key_and_signature(
+        icmp[:offset], src, src_octets, dst_octets, checked, sig_option, cga_option,
+        cga_address=cga_address, known_keys=known_keys, key_policy=key_policy,
+        sec_range=sec_range, signed_checksum=signed_checksum)
+    if isinstance(key, Verdict):
+        return key
+    der, cga_info = key
+    return SignedMessage(der, sig_option.key_hash, cga_info, area, spans, offset)
+
+
+def check_decoded_signature(
+    icmp: bytes,
+    src: ipaddress.IPv6Address,
+    dst: ipaddress.IPv6Address,
+    options: Sequence[NdOption],
+    signature_index: int,
+    *,
+    checksum_verified: bool,
+    cga_address: ipaddress.IPv6Address | None = None,
+    known_keys: Mapping[bytes, bytes] | None = None,
+    key_policy: KeyPolicy = DEFAULT_KEY_POLICY,
+    sec_range: CgaSecRange = CgaSecRange.RFC3972,
+    signed_checksum: SignedChecksum = DEFAULT_SIGNED_CHECKSUM,
+) -> SignedMessage | Verdict[Any]:
+    """:func:`check_signature` for a message the caller has already decoded strictly.
+
+    ``options`` are every option of ``icmp`` (the octets as received), decoded
+    in wire order by the codec (:mod:`rfc5269.wire`), whose framing checks are
+    step 1 of the module docstring; ``signature_index`` is the index of the
+    first RSA Signature option among them (``len(options)`` when there is
+    none); ``checksum_verified`` says whether the decoder verified the
+    message's ICMPv6 checksum (RFC 4443 §2.3) — if not, it is checked here.
+    The options are not walked or decoded a second time; the signature is
+    still verified over ``icmp`` itself (RFC 3971 §5.2). Steps 2-4 are the
+    same code as :func:`check_signature`'s, so both answer the same verdict
+    for the same octets.
+    """
+    icmp = bytes(icmp)
+    src_octets, dst_octets = src.packed, dst.packed
+    signed = signature_index < len(options)
+    offset: int | None = None
+    if signed:
+        # The decoder checked every option's framing: step over the Length
+        # octets of those before the signature (RFC 4861 §4.6).
+        offset = 4 + header_length(icmp[0])
+        for _ in range(signature_index):
+            if offset + 2 > len(icmp):
+                break
+            offset += icmp[offset + 1] * 8
+        if offset + 2 > len(icmp) or icmp[offset] != _SIGNATURE_TYPE:
+            raise ValueError("the options were not decoded from these octets")
+    if checksum_verified:
+        checked: int | None = None
+        if offset is not None and signed_checksum is SignedChecksum.BEFORE_SIGNATURE_OPTION:
+            checked = icmpv6_checksum(src_octets, dst_octets, icmp[:offset])
+    else:
+        result = _check_checksum(icmp, offset, src_octets, dst_octets, signed_checksum)
+        if isinstance(result, Verdict):
+            return result
+        checked = result
+    # 2. Unsigned?
+    if offset is None:
+        return Verdict.unsecured(Reason.UNSIGNED)
+    sig_option = options[signature_index]
+    if not isinstance(sig_option, RsaSignatureOption):
+        raise ValueError("signature_index does not name an RSA Signature option")
+    signed_options = tuple(options[:signature_index])
+    cga_option = next((o for o in signed_options if isinstance(o, CgaOption)), None)
+    key = _check_key_and_signature(
+        icmp[:offset], src, src_octets, dst_octets, checked, sig_option, cga_option,
+        cga_address=cga_address, known_keys=known_keys, key_policy=key_policy,
+        sec_range=sec_range, signed_checksum=signed_checksum)
+    if isinstance(key, Verdict):
+        return key
+    der, cga_info = key
+    return SignedMessage(der, sig_option.key_hash, cga_info,
+                         icmp[4 + header_length(icmp[0]):offset], (), offset, signed_options)
+
+
+def _check_checksum(icmp: bytes, offset: int | None, src: bytes, dst: bytes,
+                    reading: SignedChecksum) -> int | Verdict[Any] | None:
+    """Step 1's checksum check (RFC 4443 §2.3) of ``icmp``, whose first RSA Signature
+    option (if any) starts at ``offset``.
+
+    Answers the reject verdict, or — under the deployed CL-08 reading, for a
+    signed message — the checksum of the message cut at the signature (the
+    value the signature covers, from which the whole message's checksum
+    follows by :func:`checksum_extended`), else None.
+    """
+    received = int.from_bytes(icmp[2:4], "big")
+    prefix_checksum: int | None = None
+    if offset is not None and reading is SignedChecksum.BEFORE_SIGNATURE_OPTION:
+        prefix_checksum = icmpv6_checksum(src, dst, icmp[:offset])
+        whole = checksum_extended(prefix_checksum, icmp[offset:])
+    else:
+        whole = icmpv6_checksum(src, dst, icmp)
+    if whole != received:
+        return Verdict.reject(Reason.CHECKSUM_INVALID)
+    return prefix_checksum
+
+
+def _check_key_and_signature(
+    prefix: bytes,
+    src: ipaddress.IPv6Address,
+    src_octets: bytes,
+    dst_octets: bytes,
+    prefix_checksum: int | None,
+    sig_option: RsaSignatureOption,
+    cga_option: CgaOption | None,
+    *,
+    cga_address: ipaddress.IPv6Address | None,
+    known_keys: Mapping[bytes, bytes] | None,
+    key_policy: KeyPolicy,
+    sec_range: CgaSecRange,
+    signed_checksum: SignedChecksum,
+) -> tuple[bytes, CgaVerified | None] | Verdict[Any]:
+    """Steps 3-4 of the module docstring, shared by both entry points.
+
+    ``prefix`` is the message cut at its first RSA Signature option,
+    ``prefix_checksum`` its checksum when already computed. Answers the
+    signer's DER public key and the CGA verification (None for a key known
+    by other means), or the failing verdict.
+    """
     # 3. Which key: the CGA option's, or one known by other means.
     cga_info: CgaVerified | None = None
     if cga_option is not None:
@@ -345,6 +481,7 @@ def check_signature(
     if sig_len > len(field):
         return Verdict.reject(Reason.SIGNATURE_MALFORMED,
                               f"a {sig_len}-octet signature does not fit in the option")
+    received = int.from_bytes(prefix[2:4], "big")
     checksum = prefix_checksum if prefix_checksum is not None else \
         signed_checksum_value(prefix, src_octets, dst_octets, received, signed_checksum)
     try:
@@ -352,4 +489,4 @@ def check_signature(
                           _PKCS1, _SHA1)
     except InvalidSignature:
         return Verdict.reject(Reason.SIGNATURE_INVALID)
-    return SignedMessage(der, sig_option.key_hash, cga_info, area, spans, offset)
+    return der, cga_info

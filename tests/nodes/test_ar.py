@@ -19,7 +19,7 @@ from rfc5269.nodes.events import PacketReceived, TimerFired, TimerRequest
 from rfc5269.nodes.packets import ALL_NODES, icmpv6_packet, solicited_node
 from rfc5269.scenario import MN_PREFIX, NAR, NEW_AP, make_exchange, seeded_rng
 from rfc5269.send.certpath import build_cps
-from rfc5269.send.keys import public_key_der
+from rfc5269.send.keys import key_hash, public_key_der
 from rfc5269.send.signature import verify_signature
 from rfc5269.send.testpki import pool_key
 from rfc5269.wire.cert_path import CertificationPathAdvertisement
@@ -104,6 +104,7 @@ def test_provision_new_key_accepted_and_reply_complete():
     assert record is not None and record.cga == mn.address
     assert len(record.key) == 20 and record.at == 0 and record.algorithm == "HMAC-SHA1-96"
     assert record.expires == T0 + ar.config.hk_lifetime
+    assert record.cga_key_hash == key_hash(public_key_der(mn.private_key))
     # the answer: one PrRtAdv, from the AR's link-local CGA, unicast to the MN's CGA
     (answer,) = sent(out)
     assert answer.src == ar.address and answer.src.is_link_local

@@ -20,6 +20,7 @@ from rfc5269.wire.ndopt import (
     RsaSignatureOption,
     TimestampOption,
     UnknownOption,
+    encode_options,
 )
 
 from .helpers import NOW, PKI, ar, identity, mn, new_ap_lla, prrtadv, rechecksum, rtsolpr
@@ -321,3 +322,37 @@ def test_router_prefix_authorization_via_receiver() -> None:
     expect_accept(rx.verify(adv, ar().address, mn().address, NOW + 1, MessageKind.ADVERTISEMENT,
                             from_router=True,
                             authorized_prefixes=[ipaddress.IPv6Network("2001:db8:a:2::/64")]))
+
+
+# -- signing: what an identity derives once ----------------------------------------
+
+def test_identity_derives_key_hash_and_cga_option_once() -> None:
+    sender = mn()
+    assert sender.key_hash == keys.key_hash(keys.public_key_der(sender.private_key))
+    assert sender.key_hash is sender.key_hash  # derived on first use, then kept
+    assert sender.cga_option_octets == CgaOption(sender.parameters).encode()
+    for nonce in (None, NONCE):
+        assert sender.option_octets(NOW, nonce) == encode_options(sender.options(NOW, nonce))
+
+
+@pytest.mark.parametrize("reading", list(SignedChecksum))
+def test_given_key_hash_signs_the_same_octets(reading: SignedChecksum) -> None:
+    sender = mn()
+    msg = RtSolPr(1, (new_ap_lla(), *sender.options(NOW, NONCE))).encode(sender.address, DST)
+    derived = signature.sign_message(msg, sender.address, DST, sender.private_key,
+                                     signed_checksum=reading)
+    assert sender.sign(msg, DST, signed_checksum=reading) == derived
+    assert signature.sign_message(msg, sender.address, DST, sender.private_key,
+                                  signed_checksum=reading,
+                                  signer_key_hash=sender.key_hash) == derived
+
+
+@settings(derandomize=True, max_examples=40, deadline=None)
+@given(st.binary(min_size=4, max_size=64))
+def test_signed_message_checksum_is_right(body: bytes) -> None:
+    """The checksum sign_message writes (extended from the prefix's) is the message's own,
+    whatever the length of what it is given, odd lengths included."""
+    sender = mn()
+    signed = signature.sign_message(body, sender.address, DST, sender.private_key)
+    assert int.from_bytes(signed[2:4], "big") == icmpv6_checksum(sender.address, DST, signed)
+    assert signed[:2] == body[:2] and signed[4:len(body)] == body[4:]
