@@ -11,12 +11,13 @@ work for each side:
 
 The strict codec is ``IPv6Packet.decode`` (checksums verified, every option
 decoded and checked) and ``IPv6Packet.encode``. A decoded packet keeps the
-octets it came from; in (b) ``encode()`` returns them after proving them
+octets it came from; in (b) ``encode()`` returns them when they are proved
 canonical (every reserved field and padding octet zero, padding where the
-encoder puts it, prefix bits clear: ``IPv6Packet.received_is_canonical``,
-worked out on that first encode and counted in (b)); non-canonical input is
-rebuilt from its fields. In (c) ``encode(fresh=True)`` builds every option,
-header and checksum from the decoded fields.
+encoder puts it, prefix bits clear: ``IPv6Packet.received_is_canonical``).
+The decoder works that proof out as it goes, from the octets it reads anyway,
+so its cost is in (a) and (b) alike; non-canonical input is rebuilt from its
+fields. In (c) ``encode(fresh=True)`` builds every option, header and
+checksum from the decoded fields.
 
 Scapy keeps the bytes each layer was dissected from (``raw_packet_cache``,
 see ``Packet.do_dissect`` and ``Packet.self_build`` in scapy/packet.py) and
@@ -40,21 +41,31 @@ can reach the goal. "floor + one frozen dataclass per option" adds the cost
 of the codec's kind of result objects, to show what share of the codec's
 time they take.
 
-Run: ``python benchmarks/bench_codec.py [--seconds S]``.
+``--breakdown`` prints instead where one decode of each packet spends its time,
+part by part (best of nine runs each), beside scapy's time and the goal's budget.
+
+Nothing is cached between calls: every call decodes from the octets.
+
+Run: ``python benchmarks/bench_codec.py [--seconds S] [--breakdown]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import ipaddress
 import os
 import struct
 import time
+import timeit
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import scapy
-from rfc5269.wire.describe import fast_init
+from rfc5269.wire import fmip, icmpv6, ipv6, mobility, ndopt
+from rfc5269.wire.describe import fast_init, fixed_layout
 from rfc5269.wire.icmpv6 import ones_complement_checksum
 from rfc5269.wire.ipv6 import IPv6Packet
 from rfc5269.wire.pcap import ipv6_of, read_pcap
@@ -242,11 +253,113 @@ def measure(scapy_name: str, data: dict[str, bytes], seconds: float,
             for name in NAMES for mode in MODES}
 
 
+# --------------------------------------------------------------------------- breakdown
+
+
+def _us(func: Callable[[], object], number: int = 2000) -> float:
+    """Best microseconds per call of ``func`` over nine runs of ``number`` calls."""
+    return min(timeit.repeat(func, number=number, repeat=9)) / number * 1e6
+
+
+def _options(area: bytes) -> list[bytes]:
+    out, pos = [], 0
+    while pos < len(area):
+        out.append(area[pos:pos + area[pos + 1] * 8])
+        pos += len(out[-1])
+    return out
+
+
+def _rebuild(obj: Any) -> Callable[[], object]:
+    """A call that builds an object like ``obj`` from its field values (the construction
+    cost the decoder pays for it)."""
+    cls = type(obj)
+    values = [getattr(obj, f.name) for f in dataclasses.fields(obj)]
+    return lambda: cls(*values)
+
+
+def breakdown_prrtadv(data: bytes) -> list[tuple[str, float]]:
+    """Where ``IPv6Packet.decode`` of the PrRtAdv spends its time, part by part."""
+    upper, src, dst = data[40:], data[8:24], data[24:40]
+    packet = IPv6Packet.decode(data)
+    msg = packet.payload
+    rows = [("whole IPv6Packet.decode", _us(lambda: IPv6Packet.decode(data))),
+            ("  IPv6 header (struct, 2 IPv6Address, object)",
+             _us(lambda: ipv6.IPv6Header.decode(data))),
+            ("  ICMPv6 checksum (pseudo-header, 648 octets)",
+             _us(lambda: icmpv6.verify_icmpv6_checksum(upper, src, dst, "PrRtAdv"))),
+            ("  PrRtAdv fixed part (read)", _us(lambda: fixed_layout(fmip.PrRtAdv).read(upper))),
+            ("  options area, all options",
+             _us(lambda: ndopt.decode_options_with_proof(upper[8:], True)))]
+    raws = _options(upper[8:])
+    total = 0.0
+    for octets, option in zip(raws, msg.options, strict=True):
+        cls = type(option)
+        spent = _us(lambda cls=cls, octets=octets: cls.decode_with_proof(octets))
+        build = _us(_rebuild(option))
+        total += spent
+        rows.append((f"    {cls.__name__} (of which building the object {build:.2f})", spent))
+    rows.append(("    option loop: framing, dispatch, proof bookkeeping",
+                 rows[4][1] - total))
+    rows.append(("  PrRtAdv option-combination check (RFC 5568 §6.1.2)",
+                 _us(lambda: msg.check(ValueError))))
+    rows.append(("  IPv6Packet check (Home Address rules)", _us(lambda: packet.check(ValueError))))
+    rows.append(("one IPv6Address from 16 octets (4 in this packet)",
+                 _us(lambda: ipaddress.IPv6Address(src))))
+    return rows
+
+
+def breakdown_fbu(data: bytes) -> list[tuple[str, float]]:
+    """Where ``IPv6Packet.decode`` of the FBU spends its time, part by part."""
+    size = (data[41] + 1) * 8
+    dstopts, mh = data[40:40 + size], data[40 + size:]
+    packet = IPv6Packet.decode(data)
+    home, dst = packet.home_address, data[24:40]
+    assert home is not None
+    hoa = home.packed
+    rows = [("whole IPv6Packet.decode", _us(lambda: IPv6Packet.decode(data))),
+            ("  IPv6 header (struct, 2 IPv6Address, object)",
+             _us(lambda: ipv6.IPv6Header.decode(data))),
+            ("  Destination Options header, padding proof",
+             _us(lambda: ipv6.DestinationOptionsHeader.decode(dstopts))),
+            ("    of which the Home Address option",
+             _us(lambda: ipv6.HomeAddressOption.decode(dstopts[6:24]))),
+            ("  Mobility Header: FBU decode", _us(lambda: mobility.decode_mobility_header(
+                mh, hoa, dst))),
+            ("    MH length and checksum", _us(lambda: mobility._mh_frame("FBU", mh, hoa, dst))),
+            ("    FBU fixed part (read)",
+             _us(lambda: fixed_layout(mobility.FastBindingUpdate).read(mh))),
+            ("    mobility options, padding proof",
+             _us(lambda: mobility.decode_mobility_options_with_proof(mh[12:], 12, "FBU")))]
+    for option in packet.payload.options:
+        rows.append((f"      {type(option).__name__} object", _us(_rebuild(option))))
+    rows.append(("    FBU check (A, H, BADF)", _us(lambda: packet.payload.check(ValueError))))
+    rows.append(("  IPv6Packet check (Home Address rules)", _us(lambda: packet.check(ValueError))))
+    return rows
+
+
+def print_breakdown(data: dict[str, bytes]) -> None:
+    import rfc5269.scapy_layers  # noqa: F401  (binds the project's layers into scapy)
+
+    for name, parts in (("prrtadv", breakdown_prrtadv), ("fbu", breakdown_fbu)):
+        theirs = _us(lambda name=name: scapy_decode(data[name]), number=200)
+        print(f"{name}: scapy+layers decode {theirs:.1f} us, so {GOAL:.0f}x needs "
+              f"{theirs / GOAL:.2f} us; floor {_us(lambda name=name: floor_decode(data[name])):.2f}"
+              f" us, floor + objects {_us(lambda name=name: floor_objects_decode(data[name])):.2f}"
+              " us")
+        for label, us in parts(data[name]):
+            print(f"  {label:<62} {us:6.2f} us")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="timing budget per figure")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="only print where a decode spends its time, part by part")
     args = parser.parse_args()
     data = {name: sample(name) for name in NAMES}
+    if args.breakdown:
+        print_breakdown(data)
+        return 0
     for name in NAMES:
         assert IPv6Packet.decode(data[name]).received_is_canonical
         assert codec_round_trip(data[name]) == data[name]
@@ -271,7 +384,7 @@ def main() -> int:
           "per figure; the codec column is from the run beside scapy+layers, its ratio to "
           "scapy generic from the run beside that")
     print("(a) decode  (b) decode + encode (both sides may return the received octets: "
-          "scapy's raw_packet_cache; the codec after proving them canonical, proof included)  "
+          "scapy's raw_packet_cache; the codec when its decoder proved them canonical)  "
           "(c) decode + forced fresh build (scapy clear_cache(); codec encode(fresh=True))")
     print(f"{'message':<8} {'mode':<4} {'codec/s':>9} {'scapy generic/s':>16} {'ratio':>6} "
           f"{'scapy+layers/s':>15} {'ratio':>6} {'floor/s':>9} {'floor ratio':>12}")

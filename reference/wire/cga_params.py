@@ -103,11 +103,10 @@ class CgaParameters:
     @classmethod
     def decode(cls, data: bytes) -> Self:
         data = bytes(data)
-        v = _LAYOUT.unpack(data)
+        modifier, subnet_prefix, collision_count, _ = _LAYOUT.read(data)
         end = 25 + der_element_length(data, 25, "CgaParameters.public_key", REF)
         ext = decode_extension_fields(data[end:]) if end < len(data) else ()
-        return cls(v["modifier"], v["subnet_prefix"], v["collision_count"], data[25:end], ext,
-                   raw=data)
+        return cls(modifier, subnet_prefix, collision_count, data[25:end], ext, data)
 
 
 _LAYOUT = fixed_layout(CgaParameters)

@@ -139,6 +139,12 @@ class Pack(Protocol):
     def __call__(self, values: dict[str, Any], /) -> bytes: ...
 
 
+class Read(Protocol):
+    """Signature of :attr:`FixedLayout.read`."""
+
+    def __call__(self, data: bytes, offset: int = 0, /) -> tuple[Any, ...]: ...
+
+
 class FixedLayout:
     """Encoder and strict decoder for the fixed-size leading fields of a description.
 
@@ -167,6 +173,13 @@ class FixedLayout:
     """The fixed part from ``values``; TYPE fields take their constant, RESERVED zero.
 
     Raises EncodeError when a value does not fit its width or breaks its rule.
+    """
+    read: Read
+    """What :attr:`unpack` reads, as a tuple: the values of the non-reserved fields in
+    table order, then whether every RESERVED field is zero (:meth:`reserved_clear`).
+
+    The same checks and errors as :attr:`unpack`; the decoders use it because a
+    tuple is cheaper than a dict and the reserved fields come for free.
     """
 
     def __init__(self, owner: str, fields: tuple[Field, ...]) -> None:
@@ -203,8 +216,9 @@ class FixedLayout:
             self.source = ""
             self.unpack = self.unpack_interpreted
             self.pack = self.pack_interpreted
+            self.read = self.read_interpreted
         else:
-            self.source, self.unpack, self.pack = compiled
+            self.source, self.unpack, self.pack, self.read = compiled
 
     def reserved_clear(self, data: bytes, offset: int = 0) -> bool:
         """Whether every RESERVED field of the fixed part at ``data[offset:]`` is zero.
@@ -250,6 +264,11 @@ class FixedLayout:
             out[f.name] = v
         return out
 
+    def read_interpreted(self, data: bytes, offset: int = 0) -> tuple[Any, ...]:
+        """:attr:`read`, from :meth:`unpack_interpreted` and :meth:`reserved_clear`."""
+        values = self.unpack_interpreted(data, offset)
+        return (*values.values(), self.reserved_clear(data, offset))
+
     def pack_interpreted(self, values: dict[str, Any]) -> bytes:
         """:attr:`pack`, reading the table field by field."""
         word = 0
@@ -287,14 +306,15 @@ class FixedLayout:
 _INT_CODES = {8: "B", 16: "H", 32: "I", 64: "Q"}
 
 
-def _units(prefix: tuple[Field, ...]) -> tuple[str, list[list[tuple[Field, int]]]] | None:
+def _units(prefix: tuple[Field, ...], keep_reserved: bool = False,
+           ) -> tuple[str, list[list[tuple[Field, int]]]] | None:
     """Split a fixed part into :mod:`struct` items.
 
     Returns the struct format and, for each item it yields, the fields it
     holds with their bit shift inside it (several for a group of bit fields
-    such as ``A|H|L|K|Reserved``). Whole reserved octets become pad bytes.
-    None when the fields do not fall into 8/16/32/64-bit integers and
-    octet strings.
+    such as ``A|H|L|K|Reserved``). Whole reserved octets become pad bytes,
+    unless ``keep_reserved`` asks for them to be read too. None when the
+    fields do not fall into 8/16/32/64-bit integers and octet strings.
     """
     fmt = "!"
     units: list[list[tuple[Field, int]]] = []
@@ -302,9 +322,10 @@ def _units(prefix: tuple[Field, ...]) -> tuple[str, list[list[tuple[Field, int]]
     for f in prefix:
         assert f.bits is not None
         octet_sized = not group and f.bits % 8 == 0
-        if octet_sized and f.kind is Kind.RESERVED:
+        if octet_sized and f.kind is Kind.RESERVED and not keep_reserved:
             fmt += f"{f.bits // 8}x"
-        elif octet_sized and f.kind in (Kind.BYTES, Kind.IPV6):
+        elif octet_sized and (f.kind in (Kind.BYTES, Kind.IPV6) or (
+                f.kind is Kind.RESERVED and f.bits not in _INT_CODES)):
             fmt += f"{f.bits // 8}s"
             units.append([(f, 0)])
         elif octet_sized and f.bits in _INT_CODES:
@@ -330,31 +351,86 @@ def _units(prefix: tuple[Field, ...]) -> tuple[str, list[list[tuple[Field, int]]
     return fmt, units
 
 
-def _compile(layout: FixedLayout, prefix: tuple[Field, ...]) -> tuple[str, Unpack, Pack] | None:
-    """Generate the ``unpack`` and ``pack`` functions of ``layout`` from its fields.
+def _decoding(layout: FixedLayout, units: list[list[tuple[Field, int]]], ns: dict[str, Any],
+              ) -> tuple[list[str], list[str], list[str]]:
+    """Source lines that take the struct items ``u0, u1, ...`` apart and check them.
+
+    Returns the lines, the names of the values of the non-reserved fields in
+    table order, and the expressions that are true when a reserved part is zero.
+    """
+    lines: list[str] = []
+    names: list[str] = []
+    clear: list[str] = []
+    for i, unit in enumerate(units):
+        u = f"u{i}"
+        whole = len(unit) == 1
+        reserved_bits = 0
+        for f, shift in unit:
+            assert f.bits is not None
+            k, var, where = f.kind, f"v_{f.name}", repr(f"{layout.owner}.{f.name}")
+            mask = (1 << f.bits) - 1
+            if k is Kind.RESERVED:
+                if whole and f.bits not in _INT_CODES:
+                    clear.append(f"{u} == {bytes(f.bits // 8)!r}")
+                else:
+                    reserved_bits |= mask << shift
+                continue
+            if k in (Kind.BYTES, Kind.IPV6):
+                lines.append(f"    {var} = " + (u if k is Kind.BYTES else
+                                                 f"_IPv6Address(_from_bytes({u}, 'big'))"))
+            else:
+                value = u if whole else f"(({u} >> {shift}) & {mask:#x})"
+                lines.append(f"    {var} = {value}" + (" != 0" if k is Kind.FLAG else ""))
+            if k is Kind.TYPE:
+                lines += [f"    if {var} != {f.default!r}:",
+                          f"        raise _DecodeError({where}, "
+                          f"{f.rule or f'must be {f.default}'!r}, {f.ref!r})"]
+            elif f.valid is not None:
+                ns[f"_valid_{f.name}"] = f.valid
+                lines += [f"    if not _valid_{f.name}({var}):",
+                          f"        raise _DecodeError({where}, {f.rule!r}, {f.ref!r})"]
+            names.append(var)
+        if reserved_bits:
+            clear.append(f"not {u}" if whole else f"not {u} & {reserved_bits:#x}")
+    return lines, names, clear
+
+
+def _compile(layout: FixedLayout, prefix: tuple[Field, ...],
+             ) -> tuple[str, Unpack, Pack, Read] | None:
+    """Generate the ``unpack``, ``pack`` and ``read`` functions of ``layout`` from its fields.
 
     The generated text only inlines what the table says (widths, shifts,
     TYPE values, the ``valid`` callables, the error texts); it is kept as
     ``layout.source``.
     """
     split = _units(prefix)
-    if split is None:
+    split_all = _units(prefix, keep_reserved=True)
+    if split is None or split_all is None:
         return None
     fmt, units = split
     owner = layout.owner
-    ns: dict[str, Any] = {"_S": struct.Struct(fmt), "_short": layout.too_short,
+    ns: dict[str, Any] = {"_S": struct.Struct(fmt), "_R": struct.Struct(split_all[0]),
+                          "_short": layout.too_short,
                           "_DecodeError": DecodeError, "_EncodeError": EncodeError,
-                          "_IPv6Address": ipaddress.IPv6Address}
-    names = [f"u{i}" for i in range(len(units))]
-    dec = ["def unpack(data, offset=0):",
-           f"    if len(data) < offset + {layout.size}:",
-           "        raise _short(data, offset)"]
-    if names:
-        dec.append(f"    {', '.join(names)}, = _S.unpack_from(data, offset)")
+                          "_IPv6Address": ipaddress.IPv6Address, "_from_bytes": int.from_bytes}
+    head = [f"    if len(data) < offset + {layout.size}:", "        raise _short(data, offset)"]
+
+    def items(n: int, struct_name: str) -> list[str]:
+        if not n:
+            return []
+        return [f"    {', '.join(f'u{i}' for i in range(n))}, = {struct_name}.unpack_from("
+                "data, offset)"]
+
+    lines, names, _ = _decoding(layout, units, ns)
+    dec = ["def unpack(data, offset=0):", *head, *items(len(units), "_S"), *lines,
+           "    return {" + ", ".join(f"{v[2:]!r}: {v}" for v in names) + "}"]
+    lines, names, clear = _decoding(layout, split_all[1], ns)
+    read = ["def read(data, offset=0):", *head, *items(len(split_all[1]), "_R"), *lines,
+            "    return (" + "".join(f"{v}, " for v in names)
+            + (" and ".join(clear) if clear else "True") + ",)"]
     enc = ["def pack(values):", "    get = values.get"]
-    out: list[str] = []
     args: list[str] = []
-    for u, unit in zip(names, units, strict=True):
+    for unit in units:
         parts: list[str] = []
         for f, shift in unit:
             assert f.bits is not None
@@ -363,23 +439,6 @@ def _compile(layout: FixedLayout, prefix: tuple[Field, ...]) -> tuple[str, Unpac
                 continue
             mask = (1 << f.bits) - 1
             whole = len(unit) == 1
-            # decoding
-            if k in (Kind.BYTES, Kind.IPV6):
-                value = u if k is Kind.BYTES else f"_IPv6Address({u})"
-                dec.append(f"    {var} = {value}")
-            else:
-                value = u if whole else f"(({u} >> {shift}) & {mask:#x})"
-                dec.append(f"    {var} = {value}" + (" != 0" if k is Kind.FLAG else ""))
-            if k is Kind.TYPE:
-                dec += [f"    if {var} != {f.default!r}:",
-                        f"        raise _DecodeError({where}, "
-                        f"{f.rule or f'must be {f.default}'!r}, {f.ref!r})"]
-            elif f.valid is not None:
-                ns[f"_valid_{f.name}"] = f.valid
-                dec += [f"    if not _valid_{f.name}({var}):",
-                        f"        raise _DecodeError({where}, {f.rule!r}, {f.ref!r})"]
-            out.append(f"{f.name!r}: {var}")
-            # encoding
             if k is Kind.TYPE:
                 parts.append(f"{f.default!r}" if whole else f"({f.default!r} << {shift})")
                 continue
@@ -401,11 +460,10 @@ def _compile(layout: FixedLayout, prefix: tuple[Field, ...]) -> tuple[str, Unpac
                             f"        raise _EncodeError({where}, {f.rule!r}, {f.ref!r})"]
             parts.append(var if whole or shift == 0 else f"({var} << {shift})")
         args.append(" | ".join(parts) if parts else "0")
-    dec.append("    return {" + ", ".join(out) + "}")
     enc.append(f"    return _S.pack({', '.join(args)})")
-    source = "\n".join(dec) + "\n\n\n" + "\n".join(enc) + "\n"
+    source = "\n\n\n".join("\n".join(f) for f in (dec, read, enc)) + "\n"
     exec(compile(source, f"<FixedLayout {owner}>", "exec"), ns)  # noqa: S102
-    return source, ns["unpack"], ns["pack"]
+    return source, ns["unpack"], ns["pack"], ns["read"]
 
 
 def fixed_layout(cls: type) -> FixedLayout:
@@ -466,3 +524,39 @@ def fast_init(cls: type[_T]) -> type[_T]:
     init.__doc__ = cls.__init__.__doc__
     cls.__init__ = init  # type: ignore[method-assign]
     return cls
+
+
+# --------------------------------------------------------------------------- canonical proof
+
+_CANONICAL = "_received_canonical"
+"""Key in a decoded object's ``__dict__``: (the octets it was decoded from, whether they are
+exactly what its encoder builds). Set by ``decode`` only and not a dataclass field, so
+``dataclasses.replace`` and direct construction never carry it."""
+
+
+def remember_canonical(obj: object, data: bytes, canonical: bool, reading: object = None,
+                       ) -> None:
+    """Record, on an object ``decode`` just built from ``data``, whether ``data`` is exactly
+    what the object's encoder would build (worked out by the decoder from the octets it
+    reads anyway: reserved fields, padding). ``reading`` names the interpretation the
+    decoder used when the encoding depends on one (a :class:`BadfLength`)."""
+    obj.__dict__[_CANONICAL] = (data, canonical, reading)
+
+
+def decoded_canonical(obj: object, reading: object = None) -> bool | None:
+    """What :func:`remember_canonical` recorded on ``obj`` under ``reading``, for the octets
+    ``obj`` was decoded from; None if nothing was recorded under that reading."""
+    recorded: tuple[bytes, bool, object] | None = obj.__dict__.get(_CANONICAL)
+    if recorded is None or recorded[2] is not reading:
+        return None
+    return recorded[1]
+
+
+def recorded_canonical(obj: object, data: bytes, reading: object = None) -> bool | None:
+    """What :func:`remember_canonical` recorded on ``obj`` for ``data`` under ``reading``;
+    None if nothing was recorded for those octets and that reading."""
+    recorded: tuple[bytes, bool, object] | None = obj.__dict__.get(_CANONICAL)
+    if recorded is None or recorded[2] is not reading or (
+            recorded[0] is not data and recorded[0] != data):
+        return None
+    return recorded[1]

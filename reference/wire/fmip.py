@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Self
 
 from rfc5269.errors import DecodeError, EncodeError, WireError
-from rfc5269.wire.describe import Field, Kind, fast_init, fixed_layout, reserved, type_field, uint
+from rfc5269.wire.describe import (
+    Field,
+    Kind,
+    fast_init,
+    fixed_layout,
+    recorded_canonical,
+    remember_canonical,
+    reserved,
+    type_field,
+    uint,
+)
 from rfc5269.wire.icmpv6 import Address, verify_icmpv6_checksum, with_icmpv6_checksum
 from rfc5269.wire.ndopt import (
     IP_NAR_ADDRESS,
@@ -33,7 +43,7 @@ from rfc5269.wire.ndopt import (
     IpAddressPrefixOption,
     NdOption,
     RsaSignatureOption,
-    decode_options,
+    decode_options_with_proof,
     encode_options,
     options_canonical,
 )
@@ -100,7 +110,13 @@ class _FmipMessage:
     def is_canonical(self, data: bytes) -> bool:
         """Whether ``data``, the octets this message was decoded from, are what
         :meth:`encode` builds from it (the checksum aside): Reserved zero, options
-        canonical (:func:`rfc5269.wire.ndopt.options_canonical`)."""
+        canonical (:func:`rfc5269.wire.ndopt.options_canonical`).
+
+        ``decode`` works this out as it goes and records it; the answer is
+        worked out again only for octets it did not record."""
+        recorded = recorded_canonical(self, data)
+        if recorded is not None:
+            return recorded
         return (fixed_layout(type(self)).reserved_clear(data)
                 and options_canonical(data[8:], self._options()))
 
@@ -149,15 +165,17 @@ class RtSolPr(_FmipMessage):
                dst: Address | None = None) -> Self:
         """Strict decode; the checksum is verified when ``src`` and ``dst`` are given."""
         data = bytes(data)
-        v = fixed_layout(cls).unpack(data)
+        _, _, checksum, _, identifier, reserved_clear = _RTSOLPR_LAYOUT.read(data)
         if src is not None and dst is not None:
             verify_icmpv6_checksum(data, src, dst, cls.__name__)
-        msg = cls(v["identifier"], decode_options(data[8:], True), checksum=v["checksum"],
-                  raw=data)
+        options, canonical = decode_options_with_proof(data[8:], True)
+        msg = cls(identifier, options, checksum=checksum, raw=data)
         msg.check(DecodeError)
+        remember_canonical(msg, data, reserved_clear and canonical)
         return msg
 
 
+_RTSOLPR_LAYOUT = fixed_layout(RtSolPr)
 _NEW_AP_IN_PRRTADV = frozenset((LLA_NEW_ACCESS_POINT, LLA_AP_SAME_INTERFACE, LLA_AP_NO_PREFIX,
                                 LLA_AP_NO_FAST_HANDOVER))
 
@@ -206,11 +224,15 @@ class PrRtAdv(_FmipMessage):
                dst: Address | None = None) -> Self:
         """Strict decode; the checksum is verified when ``src`` and ``dst`` are given."""
         data = bytes(data)
-        v = fixed_layout(cls).unpack(data)
+        _, code, checksum, _, identifier, reserved_clear = _PRRTADV_LAYOUT.read(data)
         if src is not None and dst is not None:
             verify_icmpv6_checksum(data, src, dst, cls.__name__)
-        msg = cls(v["code"], v["identifier"], decode_options(data[8:], True),
-                  checksum=v["checksum"], raw=data)
+        options, canonical = decode_options_with_proof(data[8:], True)
+        msg = cls(code, identifier, options, checksum=checksum, raw=data)
         msg.check(DecodeError)
+        remember_canonical(msg, data, reserved_clear and canonical)
         return msg
 
+
+
+_PRRTADV_LAYOUT = fixed_layout(PrRtAdv)

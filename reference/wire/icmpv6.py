@@ -67,7 +67,8 @@ _PSEUDO_HEADER_TAIL = struct.Struct("!IxxxB")
 
 def pseudo_header(src: Address, dst: Address, length: int, next_header: int) -> bytes:
     """The IPv6 pseudo-header of RFC 2460 §8.1."""
-    s, d = _addr(src), _addr(dst)
+    s = src if type(src) is bytes else _addr(src)  # octets already, the decoders' case
+    d = dst if type(dst) is bytes else _addr(dst)
     if len(s) != 16 or len(d) != 16:
         raise EncodeError("pseudo_header", "addresses must be 16 octets", "RFC 2460 §8.1")
     return s + d + _PSEUDO_HEADER_TAIL.pack(length, next_header)

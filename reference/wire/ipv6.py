@@ -22,7 +22,17 @@ from typing import Any, ClassVar, Self
 from rfc5269.constants import IPPROTO_DSTOPTS, IPPROTO_ICMPV6, IPPROTO_MH, IPPROTO_NONE
 from rfc5269.errors import DecodeError, EncodeError
 from rfc5269.interpretations import BadfLength
-from rfc5269.wire.describe import Field, Kind, fast_init, fixed_layout, type_field, uint
+from rfc5269.wire.describe import (
+    Field,
+    Kind,
+    decoded_canonical,
+    fast_init,
+    fixed_layout,
+    recorded_canonical,
+    remember_canonical,
+    type_field,
+    uint,
+)
 from rfc5269.wire.icmpv6 import decode_icmpv6
 from rfc5269.wire.mobility import (
     DEFAULT_BADF_LENGTH,
@@ -79,9 +89,9 @@ class IPv6Header:
 
     @classmethod
     def decode(cls, data: bytes) -> Self:
-        v = _HEADER_LAYOUT.unpack(data)
-        return cls(v["src"], v["dst"], v["hop_limit"], v["traffic_class"], v["flow_label"],
-                   v["next_header"], v["payload_length"])
+        (_, traffic_class, flow_label, payload_length, next_header, hop_limit, src, dst,
+         _) = _HEADER_LAYOUT.read(data)
+        return cls(src, dst, hop_limit, traffic_class, flow_label, next_header, payload_length)
 
 
 _HEADER_LAYOUT = fixed_layout(IPv6Header)
@@ -133,6 +143,7 @@ class PadN(DestinationOption):
 
 
 def _padding(n: int) -> bytes:
+    """The canonical padding of ``n`` octets: nothing, Pad1, or one PadN with zero data."""
     if n == 0:
         return b""
     if n == 1:
@@ -140,11 +151,19 @@ def _padding(n: int) -> bytes:
     return bytes((1, n - 2)) + bytes(n - 2)
 
 
+_PADDINGS = tuple(_padding(n) for n in range(8))
+"""``_padding(n)`` for the 0-7 octets an alignment or an 8-octet boundary can need."""
+
+
 def is_routable_unicast(address: ipaddress.IPv6Address) -> bool:
     """Whether ``address`` is none of multicast (ff00::/8), unspecified (::), loopback (::1)
     and link-local unicast (fe80::/10), RFC 4291 §2.4; the same answer as the
     ``ipaddress`` properties of those names, read from the integer directly."""
-    value = int(address)
+    return _is_routable_unicast(int(address))
+
+
+def _is_routable_unicast(value: int) -> bool:
+    """:func:`is_routable_unicast` of the address whose integer is ``value``."""
     return value > 1 and value >> 120 != 0xFF and value >> 118 != 0x3FA
 
 
@@ -176,11 +195,11 @@ class HomeAddressOption(DestinationOption):
     def decode(cls, data: bytes) -> Self:
         if len(data) != 18 or data[1] != 16:
             raise DecodeError("HomeAddressOption.length", "must be 16", REF_HOA)
-        a = ipaddress.IPv6Address(bytes(data[2:]))
-        if not is_routable_unicast(a):
+        value = int.from_bytes(data[2:], "big")
+        if not _is_routable_unicast(value):
             raise DecodeError("HomeAddressOption.home_address",
                               "must be a unicast routable address", "RFC 3775 §9.3.1")
-        return cls(a)
+        return cls(ipaddress.IPv6Address(value))
 
 
 @fast_init
@@ -254,9 +273,7 @@ class DestinationOptionsHeader:
             if isinstance(o, Pad1 | PadN):
                 raise EncodeError(f"DestinationOptionsHeader.options[{i}]",
                                   "padding is written by the encoder", REF_OPTS)
-            if o.ALIGN is not None:
-                x, y = o.ALIGN
-                out += _padding((y - len(out)) % x)
+            out += _padding(_padding_before(type(o), len(out)))
             out += o.encode()
         out += _padding(-len(out) % 8)
         if len(out) // 8 - 1 > 255:
@@ -264,6 +281,20 @@ class DestinationOptionsHeader:
                               REF_DSTOPTS)
         out[1] = len(out) // 8 - 1
         return bytes(out)
+
+    def is_canonical(self, data: bytes) -> bool:
+        """Whether ``data``, the octets this header was decoded from, are what
+        :meth:`encode` builds: the encoder's own padding, PadN data zero.
+
+        ``decode`` works this out as it goes and records it; the answer is
+        worked out again only for octets it did not record."""
+        recorded = recorded_canonical(self, data)
+        if recorded is not None:
+            return recorded
+        try:
+            return self.encode() == data
+        except EncodeError:
+            return False
 
     @classmethod
     def decode(cls, data: bytes) -> Self:
@@ -274,35 +305,63 @@ class DestinationOptionsHeader:
                               REF_DSTOPTS)
         opts: list[DestinationOption] = []
         pos = 2
-        while pos < len(data):
+        pad_from = 2  # where the run of padding before the next option began
+        canonical = True  # every run of padding so far is the one the encoder writes
+        home_seen = False
+        end = len(data)
+        while pos < end:
             t = data[pos]
             if t == 0:
                 pos += 1
                 continue
-            if len(data) - pos < 2:
+            if end - pos < 2:
                 raise DecodeError(_option_field(owner, len(opts)),
                                   "option header overruns the header", REF_OPTS)
             size = 2 + data[pos + 1]
-            if pos + size > len(data):
+            if pos + size > end:
                 what = "padding does not fit" if t == 1 else "option overruns the header"
                 raise DecodeError(_option_field(owner, len(opts), ".length"), what, REF_OPTS)
+            if t == 1:
+                pos += size
+                continue
             body = data[pos:pos + size]
+            option: DestinationOption
             if t == HOME_ADDRESS_OPTION_TYPE:
                 if pos % 8 != 6:
                     raise DecodeError(_option_field(owner, len(opts), ".alignment"),
                                       "the Home Address option must start at 8n+6", REF_HOA)
-                if any(isinstance(o, HomeAddressOption) for o in opts):
+                if home_seen:
                     raise DecodeError(_option_field(owner, len(opts)),
                                       "the Home Address option may appear once", REF_HOA)
-                opts.append(HomeAddressOption.decode(body))
-            elif t != 1:
+                option = HomeAddressOption.decode(body)
+                home_seen = True
+            else:
                 if t >> 6:
                     raise DecodeError(_option_field(owner, len(opts), ".option_type"),
                                       f"unrecognised option {t} requires discarding the packet",
                                       REF_OPTS)
-                opts.append(UnknownDestinationOption(t, bytes(body[2:])))
+                option = UnknownDestinationOption(t, bytes(body[2:]))
+            opts.append(option)
+            if canonical and data[pad_from:pos] != _PADDINGS[
+                    _padding_before(type(option), pad_from)]:
+                canonical = False
             pos += size
-        return cls(tuple(opts), data[0])
+            pad_from = pos
+        if canonical and data[pad_from:] != _PADDINGS[-pad_from % 8]:
+            canonical = False
+        header = cls(tuple(opts), data[0])
+        remember_canonical(header, data, canonical)
+        return header
+
+
+def _padding_before(cls: type[DestinationOption], at: int) -> int:
+    """Octets of padding the encoder writes before an option of class ``cls`` when the
+    padding would start ``at`` octets into the header: the fewest that put an option
+    with an alignment ``xn+y`` there (RFC 2460 §4.2), none for the others."""
+    if cls.ALIGN is None:
+        return 0
+    x, y = cls.ALIGN
+    return (y - at) % x
 
 
 # --------------------------------------------------------------------------- packets
@@ -359,11 +418,14 @@ class IPv6Packet:
 
     def check(self, error: type[DecodeError] | type[EncodeError]) -> None:
         """Raise ``error`` if an FBU lacks the Home Address option (RFC 5568 §6.2.2)."""
-        ext = self.extension_headers
-        if ext and sum(h.home_address is not None for h in ext) > 1:
+        present = 0
+        for h in self.extension_headers:
+            if h.home_address is not None:
+                present += 1
+        if present > 1:
             raise error("IPv6Packet.extension_headers", "the Home Address option may "
                         "appear once", REF_HOA)
-        if isinstance(self.payload, FastBindingUpdate) and self.home_address is None:
+        if not present and isinstance(self.payload, FastBindingUpdate):
             raise error("IPv6Packet.extension_headers", "an FBU must carry a Home Address "
                         "option set to the PCoA", "RFC 5568 §6.2.2")
 
@@ -431,9 +493,13 @@ class IPv6Packet:
             ext.append(h)
             nh, pos = h.next_header, pos + size
         rest = data[pos:]
-        hoa = [h.home_address for h in ext if h.home_address is not None]
+        home = None
+        for h in ext:
+            home = h.home_address
+            if home is not None:
+                break
         # the pseudo-header addresses, as octets (RFC 3775 §11.3.1: the home address if any)
-        src = hoa[0].packed if hoa else data[8:24]
+        src = data[8:24] if home is None else home.packed
         dst = data[24:40]
         payload: Any
         if nh == IPPROTO_ICMPV6:
@@ -445,7 +511,7 @@ class IPv6Packet:
             payload = None
         else:
             payload = RawPayload(nh, rest)
-        packet = cls(header, tuple(ext), payload, raw=data)
+        packet = cls(header, tuple(ext), payload, data)
         packet.check(DecodeError)
         if verify_checksum:
             packet.__dict__[_RECEIVED] = (data, pos, badf_length)
@@ -458,8 +524,10 @@ class IPv6Packet:
 
         That is: every reserved field and every padding octet zero, padding
         exactly where the encoder puts it, and the NAR prefix bits after the
-        Prefix Length clear. Worked out on first use, from the received
-        octets and the decoded fields, and remembered.
+        Prefix Length clear. Each decoder works out its part while it reads
+        the octets (reserved fields and padding are read anyway) and records
+        it on the object it builds; this puts those verdicts together on first
+        use and remembers the outcome.
         """
         known = self.__dict__.get(_PROVED)
         if known is None:
@@ -471,26 +539,24 @@ class IPv6Packet:
         if received is None:
             return False
         data, upper, badf_length = received
-        pos = 40
+        # the headers and the message are the ones decode built from ``data``: what their
+        # decoders recorded is about those octets
         for h in self.extension_headers:
-            size = (data[pos + 1] + 1) * 8
-            if not _encodes_to(h, data[pos:pos + size]):
+            if not decoded_canonical(h):
                 return False
-            pos += size
-        return _payload_is_canonical(self.payload, data[upper:], badf_length)
+        payload = self.payload
+        if payload is None or isinstance(payload, RawPayload):
+            return True
+        recorded = decoded_canonical(payload, badf_length if isinstance(payload, _MH_CLASSES)
+                                     else None)
+        if recorded is not None:
+            return recorded
+        return _payload_is_canonical(payload, data[upper:], badf_length)
 
 
 # set by IPv6Packet.decode only (not dataclass fields: never copied by dataclasses.replace)
 _RECEIVED = "_received"  # (octets, upper-layer offset, BADF reading) when checksums verified
 _PROVED = "_received_is_canonical"  # the proof's outcome, once worked out
-
-
-def _encodes_to(header: DestinationOptionsHeader, data: bytes) -> bool:
-    """Whether ``header`` encodes to ``data`` (the padding is the encoder's own)."""
-    try:
-        return header.encode() == data
-    except EncodeError:
-        return False
 
 
 def _payload_is_canonical(payload: Any, data: bytes, badf_length: BadfLength) -> bool:

@@ -30,6 +30,8 @@ from rfc5269.wire.describe import (
     fast_init,
     fixed_layout,
     flag,
+    recorded_canonical,
+    remember_canonical,
     reserved,
     type_field,
     uint,
@@ -104,12 +106,16 @@ class MhPadN(MobilityOption):
 
 
 def _padding(n: int) -> bytes:
-    """The canonical padding of ``n`` octets: nothing, Pad1, or one PadN."""
+    """The canonical padding of ``n`` octets: nothing, Pad1, or one PadN with zero data."""
     if n == 0:
         return b""
     if n == 1:
         return b"\x00"
     return bytes((1, n - 2)) + bytes(n - 2)
+
+
+_PADDINGS = tuple(_padding(n) for n in range(8))
+"""``_padding(n)`` for the 0-7 octets an alignment or an 8-octet boundary can need."""
 
 
 @fast_init
@@ -136,7 +142,7 @@ class AlternateCareOfAddress(MobilityOption):
     def decode(cls, data: bytes) -> Self:
         if len(data) != 18 or data[1] != 16:
             raise DecodeError("AlternateCareOfAddress.length", "must be 16", REF_ALTCOA)
-        return cls(ipaddress.IPv6Address(bytes(data[2:18])))
+        return cls(ipaddress.IPv6Address(int.from_bytes(data[2:18], "big")))
 
 
 @fast_init
@@ -260,6 +266,22 @@ def _option_field(owner: str, index: int, part: str = "") -> str:
     return f"{owner}.options[{index}]{part}"
 
 
+def padding_before(cls: type[MobilityOption], at: int, size: int) -> int:
+    """Octets of padding the encoder writes before an option of class ``cls`` and ``size``
+    octets when the padding would start ``at`` octets into the Mobility Header.
+
+    The BADF option ends on an 8-octet boundary (it is last, with no padding
+    after it, RFC 5568 §6.4.5); an option with an alignment ``xn+y`` starts
+    there (RFC 3775 §6.2); any other option gets none.
+    """
+    if cls is BindingAuthorizationDataFmip:
+        return -(at + size) % 8
+    if cls.ALIGN is not None:
+        x, y = cls.ALIGN
+        return (y - at) % x
+    return 0
+
+
 def decode_mobility_options(data: bytes, start: int, owner: str,
                             badf_length: BadfLength = DEFAULT_BADF_LENGTH,
                             ) -> tuple[MobilityOption, ...]:
@@ -268,10 +290,24 @@ def decode_mobility_options(data: bytes, start: int, owner: str,
     Checks each TLV against the area's end, padding fits, alignments, and that
     a BADF option is the last option (RFC 3775 §6.2, RFC 5568 §6.4.5).
     """
+    return decode_mobility_options_with_proof(data, start, owner, badf_length)[0]
+
+
+def decode_mobility_options_with_proof(data: bytes, start: int, owner: str,
+                                       badf_length: BadfLength = DEFAULT_BADF_LENGTH,
+                                       ) -> tuple[tuple[MobilityOption, ...], bool]:
+    """:func:`decode_mobility_options`, and whether ``data`` is exactly what
+    :func:`encode_mobility_options` builds from those options: every run of padding
+    the encoder's own (:func:`padding_before`, then to an 8-octet boundary), PadN
+    data zero. The options themselves are encoded as received."""
     out: list[MobilityOption] = []
     pos = 0
     end = len(data)
     badf_seen = False
+    pad_from = 0  # where the run of padding before the next option began
+    canonical = True
+    # under the authenticator-only reading the BADF Option Length leaves out the SPI
+    badf_extra = 4 if badf_length is BadfLength.AUTHENTICATOR_ONLY else 0
     while pos < end:
         t = data[pos]
         if badf_seen:
@@ -285,19 +321,20 @@ def decode_mobility_options(data: bytes, start: int, owner: str,
                               "option header overruns the Mobility Header", REF_OPT)
         length = data[pos + 1]
         size = 2 + length
-        if t == 21 and badf_length is BadfLength.AUTHENTICATOR_ONLY:
-            size += 4
+        if t == 21:
+            size += badf_extra
         if pos + size > end:
             what = "padding does not fit" if t == 1 else "option overruns the Mobility Header"
             raise DecodeError(_option_field(owner, len(out), ".length"), what,
                               REF_PAD if t == 1 else REF_OPT)
-        body = data[pos:pos + size]
         if t == 1:
             pos += size
             continue
+        body = data[pos:pos + size]
         cls = _MOBILITY_OPTIONS.get(t)
         if cls is None:
             out.append(UnknownMobilityOption(t, bytes(body[2:])))
+            cls = UnknownMobilityOption
         else:
             if cls.ALIGN is not None:
                 x, y = cls.ALIGN
@@ -311,8 +348,14 @@ def decode_mobility_options(data: bytes, start: int, owner: str,
                                       "Length must cover the SPI and a non-empty Authenticator",
                                       REF_BADF)
             out.append(cls.decode(body))
+        if canonical and data[pad_from:pos] != _PADDINGS[
+                padding_before(cls, start + pad_from, size)]:
+            canonical = False
         pos += size
-    return tuple(out)
+        pad_from = pos
+    if canonical and not badf_seen and data[pad_from:] != _PADDINGS[-(start + pad_from) % 8]:
+        canonical = False
+    return tuple(out), canonical
 
 
 def encode_mobility_options(options: Sequence[MobilityOption], start: int, owner: str,
@@ -330,15 +373,7 @@ def encode_mobility_options(options: Sequence[MobilityOption], start: int, owner
             raise EncodeError(f"{owner}.options[{i}]", "the BADF option must be the last "
                               "mobility option", REF_BADF)
         encoded = opt.encode(badf_length)
-        pos = start + len(out)
-        if isinstance(opt, BindingAuthorizationDataFmip):
-            pad = (-(pos + len(encoded))) % 8
-        elif opt.ALIGN is not None:
-            x, y = opt.ALIGN
-            pad = (y - pos) % x
-        else:
-            pad = 0
-        out += _padding(pad)
+        out += _padding(padding_before(type(opt), start + len(out), len(encoded)))
         out += encoded
     if not (options and isinstance(options[-1], BindingAuthorizationDataFmip)):
         out += _padding((-(start + len(out))) % 8)
@@ -456,7 +491,13 @@ class _FmipMobilityMessage:
     def is_canonical(self, data: bytes, badf_length: BadfLength = DEFAULT_BADF_LENGTH) -> bool:
         """Whether ``data``, the octets this message was decoded under ``badf_length``
         from, are what :meth:`encode` builds from it (the checksum aside): reserved
-        fields zero, and the options area with exactly the padding the encoder writes."""
+        fields zero, and the options area with exactly the padding the encoder writes.
+
+        ``decode`` works this out as it goes and records it; the answer is
+        worked out again only for octets or a reading it did not record."""
+        recorded = recorded_canonical(self, data, badf_length)
+        if recorded is not None:
+            return recorded
         if not fixed_layout(type(self)).reserved_clear(data):
             return False
         try:
@@ -516,7 +557,7 @@ class FastBindingUpdate(_FmipMobilityMessage):
             raise error("FastBindingUpdate.a", "the A flag must be set", REF_FBU)
         if not self.h:
             raise error("FastBindingUpdate.h", "the H flag must be set", REF_FBU)
-        super().check(error)
+        _FmipMobilityMessage.check(self, error)
 
     @classmethod
     def decode(cls, data: bytes, src: Address | None = None, dst: Address | None = None,
@@ -524,11 +565,13 @@ class FastBindingUpdate(_FmipMobilityMessage):
         """Strict decode; the checksum is verified when ``src`` and ``dst`` are given."""
         data = bytes(data)
         _mh_frame(cls.__name__, data, src, dst)
-        v = fixed_layout(cls).unpack(data)
-        opts = decode_mobility_options(data[12:], 12, cls.__name__, badf_length)
-        msg = cls(v["sequence"], v["lifetime"], opts, v["a"], v["h"], v["l"], v["k"],
-                  v["payload_proto"], checksum=v["checksum"], raw=data)
+        (payload_proto, _, _, checksum, sequence, a, h, l, k, lifetime,  # noqa: E741
+         reserved_clear) = _FBU_LAYOUT.read(data)
+        opts, canonical = decode_mobility_options_with_proof(data[12:], 12, cls.__name__,
+                                                             badf_length)
+        msg = cls(sequence, lifetime, opts, a, h, l, k, payload_proto, checksum, data)
         msg.check(DecodeError)
+        remember_canonical(msg, data, reserved_clear and canonical, badf_length)
         return msg
 
 
@@ -580,7 +623,7 @@ class FastBindingAck(_FmipMobilityMessage):
                                         for o in self.options):
             raise error("FastBindingAck.options", "Status 1 requires an Alternate Care-of "
                         "Address option", REF_FBACK)
-        super().check(error)
+        _FmipMobilityMessage.check(self, error)
 
     @classmethod
     def decode(cls, data: bytes, src: Address | None = None, dst: Address | None = None,
@@ -588,14 +631,18 @@ class FastBindingAck(_FmipMobilityMessage):
         """Strict decode; the checksum is verified when ``src`` and ``dst`` are given."""
         data = bytes(data)
         _mh_frame(cls.__name__, data, src, dst)
-        v = fixed_layout(cls).unpack(data)
-        opts = decode_mobility_options(data[12:], 12, cls.__name__, badf_length)
-        msg = cls(v["status"], v["sequence"], v["lifetime"], opts, v["k"], v["payload_proto"],
-                  checksum=v["checksum"], raw=data)
+        (payload_proto, _, _, checksum, status, k, sequence, lifetime,
+         reserved_clear) = _FBACK_LAYOUT.read(data)
+        opts, canonical = decode_mobility_options_with_proof(data[12:], 12, cls.__name__,
+                                                             badf_length)
+        msg = cls(status, sequence, lifetime, opts, k, payload_proto, checksum, data)
         msg.check(DecodeError)
+        remember_canonical(msg, data, reserved_clear and canonical, badf_length)
         return msg
 
 
+_FBU_LAYOUT = fixed_layout(FastBindingUpdate)
+_FBACK_LAYOUT = fixed_layout(FastBindingAck)
 MH_MESSAGES: dict[int, Any] = {8: FastBindingUpdate, 9: FastBindingAck}
 
 

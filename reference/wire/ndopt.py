@@ -61,7 +61,8 @@ class NdOption:
     ``decode`` checks the Type and Length framing of one option (RFC 4861
     §4.6) and hands the option to ``decode_framed``, which checks the rest;
     :func:`decode_options` checks the framing of a whole options area once and
-    calls ``decode_framed`` directly.
+    calls ``decode_with_proof`` directly. Each class states its rules once, in
+    ``decode_with_proof``, which also says whether the octets are canonical.
     """
 
     TYPE: ClassVar[int]
@@ -81,21 +82,30 @@ class NdOption:
     def decode_framed(cls, data: bytes) -> Self:
         """The option that is exactly ``data`` (bytes), whose Type is this class's and whose
         Length is non-zero and matches ``len(data)`` (so it has at least 8 octets)."""
+        return cls.decode_with_proof(data)[0]
+
+    @classmethod
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
+        """:meth:`decode_framed`'s option, and whether ``data`` is exactly what
+        :meth:`encode` builds from it: its reserved fields and padding zero.
+
+        Only these can differ, as every other field is kept and every length
+        is forced by the content; the decoder reads them anyway.
+        """
         raise NotImplementedError
 
     def is_canonical(self, data: bytes) -> bool:
         """Whether ``data``, the octets this option was decoded from, are exactly what
-        :meth:`encode` builds: its reserved fields and padding zero.
-
-        Only these can differ, as every other field is kept and every length
-        is forced by the content.
-        """
-        return fixed_layout(type(self)).reserved_clear(data)
+        :meth:`encode` builds (see :meth:`decode_with_proof`)."""
+        return type(self).decode_with_proof(data)[1]
 
 
 def _zero_tail(data: bytes, n: int) -> bool:
     """Whether the last ``n`` octets of ``data`` are zero."""
-    return not n or not any(data[len(data) - n:])
+    return data.endswith(_ZEROS[n] if n < 8 else bytes(n))
+
+
+_ZEROS = tuple(bytes(n) for n in range(8))
 
 
 def _frame(cls: type[NdOption], data: bytes, ref: str) -> None:
@@ -161,8 +171,8 @@ class _LinkLayerAddressOption(NdOption):
                        RFC4861) + self.link_layer_address
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
-        return cls(data[2:])
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
+        return cls(data[2:]), True
 
     @classmethod
     def for_address(cls, address: bytes) -> Self:
@@ -222,12 +232,13 @@ class CgaOption(NdOption):
         return _with_pad(11, b"\x00", self.parameters.encode(), "CgaOption", RFC3971_CGA)
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
+        _, _, pad, reserved_clear = _CGA_LAYOUT.read(data)
         content = _padded("CgaOption", data, 4, RFC3971_CGA)
-        return cls(CgaParameters.decode(content))
+        return cls(CgaParameters.decode(content)), reserved_clear and _zero_tail(data, pad)
 
-    def is_canonical(self, data: bytes) -> bool:
-        return super().is_canonical(data) and _zero_tail(data, data[2])
+
+_CGA_LAYOUT = fixed_layout(CgaOption)
 
 
 # --------------------------------------------------------------------------- RSA Signature (12)
@@ -287,9 +298,9 @@ class RsaSignatureOption(NdOption):
         return _header(12, len(body), "RsaSignatureOption", RFC3971_SIG) + body
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
-        v = _RSA_SIGNATURE_LAYOUT.unpack(data)
-        return cls(v["key_hash"], data[20:])
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
+        _, _, key_hash, reserved_clear = _RSA_SIGNATURE_LAYOUT.read(data)
+        return cls(key_hash, data[20:]), reserved_clear
 
 
 _RSA_SIGNATURE_LAYOUT = fixed_layout(RsaSignatureOption)
@@ -340,10 +351,11 @@ class TimestampOption(NdOption):
         return super().decode(data)
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
         if data[1] != 2:
             raise DecodeError("TimestampOption.length", "must be 2", RFC3971_TS)
-        return cls(_TIMESTAMP_LAYOUT.unpack(data)["timestamp"])
+        _, _, timestamp, reserved_clear = _TIMESTAMP_LAYOUT.read(data)
+        return cls(timestamp), reserved_clear
 
 
 _TIMESTAMP_LAYOUT = fixed_layout(TimestampOption)
@@ -373,8 +385,8 @@ class NonceOption(NdOption):
         return _header(14, len(self.nonce), "NonceOption", RFC3971_NONCE) + self.nonce
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
-        return cls(data[2:])
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
+        return cls(data[2:]), True
 
 
 # --------------------------------------------------------------------------- Trust Anchor (15)
@@ -416,7 +428,7 @@ class TrustAnchorOption(NdOption):
                 + bytes((self.name_type, pad)) + self.name + bytes(pad))
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
         pad = data[3]
         if pad > len(data) - 4:
             raise DecodeError("TrustAnchorOption.pad_length", "padding does not fit in the "
@@ -432,10 +444,7 @@ class TrustAnchorOption(NdOption):
                 name, 0, "TrustAnchorOption.name", RFC3971_TA) != len(name):
             raise DecodeError("TrustAnchorOption.name",
                               "DER X.501 Name must fill the Name field exactly", RFC3971_TA)
-        return cls(data[2], name)
-
-    def is_canonical(self, data: bytes) -> bool:
-        return _zero_tail(data, data[3])
+        return cls(data[2], name), _zero_tail(data, pad)
 
 
 # --------------------------------------------------------------------------- Certificate (16)
@@ -476,21 +485,20 @@ class CertificateOption(NdOption):
                 + bytes((self.cert_type, 0)) + self.certificate + bytes(pad))
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
-        if data[2] != CERT_TYPE_X509:
-            return cls(data[2], data[4:])
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
+        _, _, cert_type, reserved_clear = _CERTIFICATE_LAYOUT.read(data)
+        if cert_type != CERT_TYPE_X509:
+            return cls(cert_type, data[4:]), reserved_clear
         n = der_element_length(data, 4, "CertificateOption.certificate", RFC3971_CERT)
         if len(data) - 4 - n >= 8:
             raise DecodeError("CertificateOption.padding",
                               "padding must be the 0-7 octets that reach a multiple of 8",
                               RFC3971_CERT)
-        return cls(CERT_TYPE_X509, data[4:4 + n])
+        return (cls(CERT_TYPE_X509, data[4:4 + n]),
+                reserved_clear and _zero_tail(data, len(data) - 4 - n))
 
-    def is_canonical(self, data: bytes) -> bool:
-        if not super().is_canonical(data):
-            return False
-        return self.cert_type != CERT_TYPE_X509 or _zero_tail(
-            data, len(data) - 4 - len(self.certificate))
+
+_CERTIFICATE_LAYOUT = fixed_layout(CertificateOption)
 
 
 # --------------------------------------------------------------------------- IP Address/Prefix (17)
@@ -544,16 +552,13 @@ class IpAddressPrefixOption(NdOption):
         return super().decode(data)
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
         if data[1] != 3:
             raise DecodeError("IpAddressPrefixOption.length", "must be 3", RFC5568_IP)
-        v = _IP_PREFIX_LAYOUT.unpack(data)
-        code, prefix_length, address = v["option_code"], v["prefix_length"], v["address"]
-        return cls(code, prefix_length, _prefix_of(code, prefix_length, address))
-
-    def is_canonical(self, data: bytes) -> bool:
-        # decode cleared the prefix bits after Prefix Length (Option-Code 4)
-        return super().is_canonical(data) and self.address.packed == data[8:24]
+        _, _, code, prefix_length, address, reserved_clear = _IP_PREFIX_LAYOUT.read(data)
+        kept = _prefix_of(code, prefix_length, address)
+        # canonical only if no prefix bit after Prefix Length was set (Option-Code 4)
+        return cls(code, prefix_length, kept), reserved_clear and kept is address
 
 
 _IP_PREFIX_LAYOUT = fixed_layout(IpAddressPrefixOption)
@@ -561,7 +566,8 @@ _IP_PREFIX_LAYOUT = fixed_layout(IpAddressPrefixOption)
 
 def _prefix_of(option_code: int, prefix_length: int,
                address: ipaddress.IPv6Address) -> ipaddress.IPv6Address:
-    """``address`` with the bits after ``prefix_length`` cleared when Option-Code is 4."""
+    """``address`` with the bits after ``prefix_length`` cleared when Option-Code is 4
+    (``address`` itself when none was set)."""
     if option_code != IP_NAR_PREFIX or not 0 <= prefix_length <= 128:
         return address
     value = int(address)
@@ -627,8 +633,9 @@ class FmipLinkLayerAddressOption(NdOption):
         return _header(19, len(body), "FmipLinkLayerAddressOption", RFC5568_LLA) + body
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
-        return cls(_FMIP_LLA_LAYOUT.unpack(data)["option_code"], data[3:])
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
+        _, _, option_code, reserved_clear = _FMIP_LLA_LAYOUT.read(data)
+        return cls(option_code, data[3:]), reserved_clear
 
 
 _FMIP_LLA_LAYOUT = fixed_layout(FmipLinkLayerAddressOption)
@@ -674,17 +681,18 @@ class HandoverKeyRequest(NdOption):
                          "HandoverKeyRequest", RFC5269_HKREQ)
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
+        _, _, pad, algorithm_type, reserved_clear = _HKREQ_LAYOUT.read(data)
         key = _padded("HandoverKeyRequest", data, 4, RFC5269_HKREQ)
         field_name = "HandoverKeyRequest.public_key"
         if der_element_length(key, 0, field_name, RFC5269_HKREQ) != len(key):
             raise DecodeError(field_name, "DER key does not fill the field Length and Pad Length "
                               "leave", RFC5269_HKREQ)
         require_subject_public_key_info(key, field_name, RFC5269_HKREQ)
-        return cls(data[3] >> 4, key)
+        return cls(algorithm_type, key), reserved_clear and _zero_tail(data, pad)
 
-    def is_canonical(self, data: bytes) -> bool:
-        return super().is_canonical(data) and _zero_tail(data, data[2])
+
+_HKREQ_LAYOUT = fixed_layout(HandoverKeyRequest)
 
 
 @fast_init
@@ -729,15 +737,16 @@ class HandoverKeyReply(NdOption):
         return _with_pad(28, fixed, self.encrypted_key, "HandoverKeyReply", RFC5269_HKREP)
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
+        _, _, pad, algorithm_type, key_lifetime, reserved_clear = _HKREP_LAYOUT.read(data)
         key = _padded("HandoverKeyReply", data, 6, RFC5269_HKREP)
         if not key:
             raise DecodeError("HandoverKeyReply.encrypted_key", "must not be empty",
                               RFC5269_HKREP)
-        return cls(data[3] >> 4, int.from_bytes(data[4:6], "big"), key)
+        return cls(algorithm_type, key_lifetime, key), reserved_clear and _zero_tail(data, pad)
 
-    def is_canonical(self, data: bytes) -> bool:
-        return super().is_canonical(data) and _zero_tail(data, data[2])
+
+_HKREP_LAYOUT = fixed_layout(HandoverKeyReply)
 
 
 # --------------------------------------------------------------------------- unknown
@@ -776,8 +785,8 @@ class UnknownOption(NdOption):
         return cls(data[0], bytes(data[2:]))
 
     @classmethod
-    def decode_framed(cls, data: bytes) -> Self:
-        return cls(data[0], data[2:])
+    def decode_with_proof(cls, data: bytes) -> tuple[Self, bool]:
+        return cls(data[0], data[2:]), True  # kept as received
 
 
 # --------------------------------------------------------------------------- option lists
@@ -790,7 +799,7 @@ OPTION_CLASSES: dict[int, type[NdOption]] = {
         HandoverKeyReply,
     )
 }
-_DECODE_FRAMED = {t: c.decode_framed for t, c in OPTION_CLASSES.items()}
+_DECODE_WITH_PROOF = {t: c.decode_with_proof for t, c in OPTION_CLASSES.items()}
 
 
 class OptionSpan(NamedTuple):
@@ -848,45 +857,74 @@ def decode_options(data: bytes, after_signature_ignored: bool = False) -> tuple[
     the message: such options are ignored by receivers. The TLV framing
     (Length 0, overrun) is checked everywhere.
     """
+    return decode_options_with_proof(data, after_signature_ignored)[0]
+
+
+def decode_options_with_proof(data: bytes, after_signature_ignored: bool = False,
+                              ) -> tuple[tuple[NdOption, ...], bool]:
+    """:func:`decode_options`, and whether ``data`` is exactly what :func:`encode_options`
+    builds from those options (each option's :meth:`NdOption.decode_with_proof`; options
+    kept as :class:`UnknownOption` are encoded as received).
+
+    The framing of the whole area is checked before any option's content is
+    judged: an option whose content is wrong fails the decode only if every
+    option is framed right (a framing error is reported first).
+    """
     data = bytes(data)
+    try:
+        return _decode_options(data, after_signature_ignored)
+    except DecodeError:
+        _option_bounds(data)  # a framing error anywhere is the one to report
+        raise
+
+
+def _decode_options(data: bytes, after_signature_ignored: bool,
+                    ) -> tuple[tuple[NdOption, ...], bool]:
+    """:func:`decode_options_with_proof`'s work, option by option, framing as it goes."""
     out: list[NdOption] = []
+    canonical = True
     signed = False
-    decoder_of = _DECODE_FRAMED.get
-    unknown = UnknownOption.decode_framed
-    for start, end in _option_bounds(data):
-        raw = data[start:end]
+    decoder_of = _DECODE_WITH_PROOF.get
+    unknown = UnknownOption.decode_with_proof
+    signature = RsaSignatureOption.TYPE
+    pos = 0
+    end = len(data)
+    while pos < end:
+        size = data[pos + 1] * 8 if end - pos >= 2 else 0
+        if not size or pos + size > end:
+            _option_bounds(data)  # raises the framing error
+        raw = data[pos:pos + size]
+        pos += size
         decode = decoder_of(raw[0], unknown)
         if signed:
             try:
-                out.append(decode(raw))
+                option, proof = decode(raw)
             except DecodeError:
-                out.append(unknown(raw))
-            continue
-        out.append(decode(raw))
-        signed = after_signature_ignored and raw[0] == RsaSignatureOption.TYPE
-    return tuple(out)
+                option, proof = unknown(raw)
+        else:
+            option, proof = decode(raw)
+            signed = after_signature_ignored and raw[0] == signature
+        out.append(option)
+        if not proof:
+            canonical = False
+    return tuple(out), canonical
 
 
 def options_canonical(data: bytes, options: tuple[NdOption, ...]) -> bool:
     """Whether ``data``, an options area that :func:`decode_options` decoded to ``options``,
     is exactly what :func:`encode_options` builds from them (no reserved bit set, zero
-    padding; see :meth:`NdOption.is_canonical`). Options with nothing to ignore on
-    receipt, and those kept as :class:`UnknownOption`, are encoded as received.
+    padding; see :meth:`NdOption.decode_with_proof`). Options kept as
+    :class:`UnknownOption` are encoded as received.
 
     The framing was checked by that decode, so each option is just Length x 8 octets.
     """
     pos = 0
     for option in options:
         end = pos + data[pos + 1] * 8
-        if type(option) in _MAY_DIFFER and not option.is_canonical(data[pos:end]):
+        if not isinstance(option, UnknownOption) and not option.is_canonical(data[pos:end]):
             return False
         pos = end
     return pos == len(data)
-
-
-_MAY_DIFFER = frozenset(c for c in OPTION_CLASSES.values()
-                        if fixed_layout(c).reserved_mask or "is_canonical" in c.__dict__)
-"""Option classes whose received octets may differ from their encoding."""
 
 
 def options_before_signature(options: tuple[NdOption, ...]) -> tuple[NdOption, ...]:

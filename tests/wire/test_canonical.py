@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rfc5269.errors import DecodeError, WireError
 from rfc5269.interpretations import BadfLength
+from rfc5269.wire.fmip import PrRtAdv, RtSolPr
 from rfc5269.wire.icmpv6 import icmpv6_checksum
 from rfc5269.wire.ipv6 import (
     DestinationOptionsHeader,
@@ -28,11 +29,12 @@ from rfc5269.wire.ipv6 import (
 from rfc5269.wire.mobility import (
     AlternateCareOfAddress,
     BindingAuthorizationDataFmip,
+    FastBindingAck,
     FastBindingUpdate,
     UnknownMobilityOption,
     mh_checksum,
 )
-from rfc5269.wire.ndopt import option_spans
+from rfc5269.wire.ndopt import OPTION_CLASSES, option_spans
 from rfc5269.wire.pcap import ipv6_of, read_pcap
 
 from . import strategies as st_wire
@@ -285,3 +287,63 @@ def octets_set(draw: st.DrawFn) -> bytes:
 @given(octets_set())
 def test_encode_of_a_decoded_packet_with_octets_set_is_its_fresh_build(data: bytes) -> None:
     _check_same_octets(data)
+
+
+# --------------------------------------------------------------------------- the decoder's proof
+
+
+def _option_octets() -> st.SearchStrategy[bytes]:
+    return st_wire.any_nd_option.map(lambda o: o.encode())
+
+
+@st_wire.WIRE
+@given(mutated(_option_octets()))
+def test_an_options_proof_is_whether_it_encodes_back_to_its_octets(data: bytes) -> None:
+    """``decode_with_proof`` says True exactly when ``encode()`` gives the octets back."""
+    cls = OPTION_CLASSES.get(data[0]) if data else None
+    if cls is None:
+        return
+    try:
+        cls.decode(data)
+    except DecodeError:
+        return
+    option, proof = cls.decode_with_proof(data)
+    assert proof == (option.encode() == data)
+    assert option.is_canonical(data) == proof
+
+
+def _without_record(obj: object) -> object:
+    """A copy built from the fields only, so its proof is worked out again from the octets."""
+    return dataclasses.replace(obj)  # type: ignore[type-var]
+
+
+@st_wire.WIRE
+@given(mutated(valid_packets).map(_decodable))
+def test_the_proof_made_while_decoding_agrees_with_the_one_worked_out_after(data: bytes) -> None:
+    """Each header's and message's recorded verdict equals the one derived from its fields."""
+    try:
+        packet = IPv6Packet.decode(data)
+    except DecodeError:
+        return
+    _, upper, badf_length = packet.__dict__["_received"]
+    pos = 40
+    for h in packet.extension_headers:
+        size = (data[pos + 1] + 1) * 8
+        octets = data[pos:pos + size]
+        assert h.is_canonical(octets) == _without_record(h).is_canonical(octets)  # type: ignore[attr-defined]
+        pos += size
+    payload = packet.payload
+    if isinstance(payload, FastBindingUpdate | FastBindingAck):
+        assert payload.is_canonical(data[upper:], badf_length) == _without_record(
+            payload).is_canonical(data[upper:], badf_length)  # type: ignore[attr-defined]
+    elif isinstance(payload, PrRtAdv | RtSolPr):
+        assert payload.is_canonical(data[upper:]) == _without_record(
+            payload).is_canonical(data[upper:])  # type: ignore[attr-defined]
+
+
+def test_the_recorded_proof_is_kept_per_badf_reading() -> None:
+    """A proof recorded under one BADF reading says nothing about the other."""
+    packet = IPv6Packet.decode(FBU)
+    mh = FBU[MH:]
+    assert packet.payload.is_canonical(mh, BadfLength.OPTION_DATA)
+    assert not packet.payload.is_canonical(mh, BadfLength.AUTHENTICATOR_ONLY)

@@ -90,7 +90,9 @@ def test_every_fixed_part_is_compiled(cls: type) -> None:
     """Each table compiles to a struct-based unpack/pack (none falls back to the interpreter)."""
     layout = fixed_layout(cls)
     assert layout.source.startswith("def unpack(")
+    assert "def read(" in layout.source
     assert layout.unpack != layout.unpack_interpreted
+    assert layout.read != layout.read_interpreted
 
 
 @pytest.mark.parametrize("cls", DESCRIBED, ids=lambda c: c.__name__)
@@ -109,6 +111,38 @@ def test_compiled_unpack_agrees_with_the_table(cls: type) -> None:
             lambda: layout.unpack_interpreted(data, offset))
 
     check()
+
+
+@pytest.mark.parametrize("cls", DESCRIBED, ids=lambda c: c.__name__)
+def test_compiled_read_agrees_with_the_table(cls: type) -> None:
+    """``read``: the same values in table order and the same reserved-field verdict, or the
+    same DecodeError, as the field-by-field reading, on any octets."""
+    layout = fixed_layout(cls)
+    type_values = [f.default for f in cls.FIELDS if f.kind is Kind.TYPE]  # type: ignore[attr-defined]
+    first = st.sampled_from(type_values) if type_values else st.integers(0, 255)
+
+    @st_wire.WIRE
+    @given(st.integers(0, 3), first, st.binary(min_size=0, max_size=layout.size + 4))
+    def check(offset: int, lead: int, rest: bytes) -> None:
+        data = bytes(offset) + bytes((lead & 0xFF,)) + rest
+        assert _outcome(lambda: layout.read(data, offset)) == _outcome(
+            lambda: layout.read_interpreted(data, offset))
+
+    check()
+
+
+def test_read_reports_a_set_reserved_bit() -> None:
+    """The reserved verdict of ``read`` looks at every reserved bit and only at those."""
+    layout = fixed_layout(mobility.FastBindingUpdate)
+    base = layout.pack({"sequence": 1, "a": True, "h": True, "lifetime": 2})
+    assert layout.read(base)[-1] is True
+    for octet, bit in [(3, 0x01), (3, 0x80), (8, 0x08), (9, 0x01), (9, 0x80)]:
+        changed = bytearray(base)
+        changed[octet] |= bit
+        assert layout.read(bytes(changed))[-1] is False, (octet, bit)
+    flags = bytearray(base)
+    flags[8] |= 0x30  # L and K: fields, not reserved
+    assert layout.read(bytes(flags))[-1] is True
 
 
 def _field_value(f: Field) -> st.SearchStrategy[Any]:
