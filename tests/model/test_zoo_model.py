@@ -12,7 +12,6 @@ regenerated with ``rfc5269 prove --zoo --zoo-table reference/data/model_zoo.json
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
@@ -27,14 +26,10 @@ from rfc5269.model.events import (
     MnSendsRtSolPr,
     ParReceivesFbu,
     TimePasses,
-    to_record,
 )
 from rfc5269.model.faults import NEEDS, NO_SIGNER, Fault
-from rfc5269.model.generate import random_event
 from rfc5269.model.state import State, initial_state
 from rfc5269.model.symbolic import (
-    equals_concrete,
-    event_equals_concrete,
     symbolic_event,
     symbolic_state,
     transition,
@@ -44,6 +39,8 @@ from rfc5269.proofs.configs import CONFIGS, REFINED
 from rfc5269.proofs.zoo import BY_FAULT, CONFIRMED, ZOO, ZOO_METHOD, check_consistency
 
 from tests.zoo.variants import VARIANTS
+
+from .test_symbolic_agrees import assert_symbolic_step_agrees
 
 TABLE = Path(__file__).resolve().parents[2] / "reference" / "data" / "model_zoo.json"
 
@@ -266,29 +263,7 @@ AGREE_CONFIGS = [
 
 @pytest.mark.parametrize("cfg_index", range(len(AGREE_CONFIGS)))
 def test_symbolic_step_agrees_under_refinements_and_faults(cfg_index: int) -> None:
-    cfg = AGREE_CONFIGS[cfg_index]
-    rng = random.Random(5568 + cfg_index)
-    s_sym, s2_sym = symbolic_state(cfg, "x"), symbolic_state(cfg, "y")
-    e_sym, acc = symbolic_event("x"), z3.Bool("acc_x")
-    solver = z3.Solver()
-    solver.add(transition(cfg, s_sym, e_sym, acc, s2_sym))
-    verdicts: set[str] = set()
-    state = initial_state(cfg)
-    for _ in range(60):
-        ev = random_event(cfg, state, rng)
-        res = step(cfg, state, ev)
-        verdicts.add(res.verdict)
-        solver.push()
-        solver.add(equals_concrete(s_sym, state), event_equals_concrete(e_sym, to_record(ev)))
-        if res.verdict == "disabled":
-            assert solver.check() == z3.unsat, ev
-        else:
-            assert solver.check() == z3.sat, ev
-            solver.add(z3.Not(z3.And(equals_concrete(s2_sym, res.state), acc == res.accepted)))
-            assert solver.check() == z3.unsat, ev
-            state = res.state
-        solver.pop()
-    assert verdicts == {"accepted", "rejected", "disabled"}
+    assert_symbolic_step_agrees(AGREE_CONFIGS[cfg_index], 5568 + cfg_index)
 
 
 def test_cli_writes_the_zoo_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
