@@ -309,3 +309,24 @@ def test_options_of_other_octets_are_refused(signed: bytes) -> None:
     with pytest.raises(ValueError, match="not decoded from these octets"):
         signature.check_decoded_signature(other, mn().address, DST, options, index,
                                           checksum_verified=True)
+
+
+def test_unsolicited_advertisement_needs_no_nonce_by_default_alike() -> None:
+    """Without ``require_nonce`` an advertisement carrying no Nonce is judged as
+    unsolicited (RFC 3971 §5.3.4.2), on both entry points' defaults."""
+    no_nonce = prrtadv(ar(), mn().address, NOW, None)
+    assert _receive_both(_mn_receiver, no_nonce, ar().address, mn().address, NOW + 1,
+                         MessageKind.ADVERTISEMENT)[0] is Outcome.ACCEPTED
+
+
+def test_known_keys_view_is_the_router_key_cache() -> None:
+    """The lazily built view of keys known by other means (RFC 3971 §5.2.2) holds exactly
+    what the router-key cache knows at that instant."""
+    from rfc5269.send.receiver import _KnownKeys
+
+    rx = _mn_receiver()
+    when = utc(NOW + 1)
+    view = _KnownKeys(rx.router_keys, when)
+    expected = rx.router_keys.known_keys(when)
+    assert expected and dict(view) == expected and len(view) == len(expected)
+    assert list(view) == list(expected)
