@@ -6,7 +6,9 @@ RFC 5269 §3.2, §4.2. Each test names the mutants it kills
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from ipaddress import IPv6Address, IPv6Network
 
 import pytest
 from rfc5269.errors import DecodeError
@@ -15,23 +17,34 @@ from rfc5269.handover.encryption import decrypt_handover_key
 from rfc5269.interpretations import DEFAULT, ExistingKeyLifetime
 from rfc5269.nodes import ar as ar_module
 from rfc5269.nodes.ar import AccessRouter
-from rfc5269.nodes.config import ArLimits
-from rfc5269.nodes.events import Rejected, RequestHandoverKey
+from rfc5269.nodes.config import ArLimits, NeighbourRouter
+from rfc5269.nodes.events import PacketReceived, Rejected, RequestHandoverKey, TimerFired
 from rfc5269.nodes.packets import icmpv6_packet, open_packet
 from rfc5269.scenario import NEW_AP, Exchange
 from rfc5269.send.certpath import build_cps
 from rfc5269.send.testpki import pool_key
 from rfc5269.wire.fmip import PrRtAdv
-from rfc5269.wire.ndopt import LLA_NEW_ACCESS_POINT, FmipLinkLayerAddressOption, NonceOption
+from rfc5269.wire.ndopt import (
+    IP_NAR_ADDRESS,
+    LLA_NAR,
+    LLA_NEW_ACCESS_POINT,
+    LLA_SOURCE,
+    FmipLinkLayerAddressOption,
+    IpAddressPrefixOption,
+    NonceOption,
+)
 
 from tests.nodes.helpers import (
+    NCOA,
     OTHER_KEY_2,
     T0,
     RtSolPrSpec,
     assert_rejected_by,
     deliver,
     exchange,
+    fbu_packet,
     key_replies,
+    keyed,
     last_event,
     of_type,
     rtsolpr_packet,
@@ -249,3 +262,115 @@ def test_malformed_packet_rejection_names_the_rfc_rule() -> None:
     assert caught.value.ref
     (rejected,) = of_type(deliver(ex.ar, bad, T0), Rejected)
     assert rejected.reason == "malformed" and rejected.requirement == caught.value.ref
+
+
+def test_fbu_from_the_ncoa_is_traced_under_its_pcoa() -> None:
+    """The PAR's trace of an FBU names the PCoA (Home Address option) as its subject.
+
+    RFC 5269 §3.5 / RFC5269-3.5-M1: the PAR finds the handover key by the
+    PCoA the FBU carries, not by the packet's source; sent from the new
+    link, the source is the NCoA (RFC 5568 §6.2.2). The conformance checker
+    maps the event onto the model's CGA by this fact. Kills, in
+    ``AccessRouter._facts``, ``subject is received.src`` -> ``is not``,
+    ``subject == received.src`` -> ``!=`` and the negated conditional.
+    """
+    ex = keyed()
+    ar, pcoa = ex.ar, ex.mn.address
+    record = ex.mn.key_for(ar.address, ex.link.now)
+    assert record is not None
+    packet = fbu_packet(record.key, record.at, pcoa=pcoa, par=ar.address, from_par_link=False)
+    ar.handle(PacketReceived(packet), ex.link.now)
+    event = last_event(ar.log, ar.name)
+    assert event.actor == "PAR" and event.verdict == "accepted", event
+    assert event.facts["src"] == str(NCOA) and event.facts["pcoa"] == str(pcoa)
+    assert event.facts["subject"] == str(pcoa)
+
+
+def test_timer_events_are_traced_under_their_cga() -> None:
+    """Key expiry and forwarding timeout are traced with the CGA they concern as subject.
+
+    RFC5269-3.6-M4 (the PAR discards the key when HK-LIFETIME ends; forwarding
+    ends at its timeout). No packet is involved, so the subject is the only
+    fact; the conformance checker maps both onto the model's CGA by it.
+    Kills ``return {"subject": ...}`` -> ``return None`` in ``AccessRouter._facts``.
+    """
+    ex = keyed()
+    ar, cga = ex.ar, ex.mn.address
+    record = ar.keys.get(cga)
+    assert record is not None
+    ar.handle(TimerFired("key-expiry", str(cga)), record.expires)
+    event = last_event(ar.log, ar.name)
+    assert event.transition == "handover key lifetime ends" and event.verdict == "accepted"
+    assert event.facts == {"subject": str(cga)}
+
+    ex = keyed()
+    ar, pcoa, now = ex.ar, ex.mn.address, ex.link.now
+    key = ex.mn.key_for(ar.address, now)
+    assert key is not None
+    ar.handle(PacketReceived(fbu_packet(key.key, key.at, pcoa=pcoa, par=ar.address)), now)
+    binding = ar.bindings.get(pcoa)
+    assert binding is not None
+    ar.handle(TimerFired("forwarding-timeout", str(pcoa)), binding.until)
+    event = last_event(ar.log, ar.name)
+    assert event.transition == "forwarding times out" and event.verdict == "accepted"
+    assert event.facts == {"subject": str(pcoa)}
+
+
+def test_only_requests_that_cost_signature_work_spend_the_rate_budget() -> None:
+    """Unsigned key requests spend no rate-limit tokens; unsigned plain RtSolPrs do.
+
+    RFC 5269 §5 (RFC5269-5-S1): the limit guards the AR's RSA work. An
+    unsigned Handover Key Request fails SEND before any RSA operation
+    (RFC 3971 §5.2.2), so charging it would let forged sources starve real
+    MNs; a plain RtSolPr is answered with a signed PrRtAdv (RFC 5568 §6.1.2),
+    so it is charged even unsigned. Per-source burst 1: an unsigned request
+    leaves the token for the signed one; an unsigned plain RtSolPr takes it.
+    Kills ``received.first(HandoverKeyRequest) is not None`` -> ``is None`` in
+    ``check_within_rate_limits``.
+    """
+    limits = ArLimits(per_source_rate=0.001, per_source_burst=1.0)
+    ex = exchange(ar_limits=limits)
+    ar, mn = ex.ar, ex.mn.config.identity
+    unsigned = rtsolpr_packet(mn, ar.address, T0, RtSolPrSpec(sign=False, nonce=b"\x51" * 6))
+    deliver(ar, unsigned, T0)
+    assert_rejected_by(last_event(ar.log, ar.name), "send_valid", "unsigned")
+    signed = rtsolpr_packet(mn, ar.address, T0, RtSolPrSpec(nonce=b"\x52" * 6))
+    assert len(key_replies(deliver(ar, signed, T0))) == 1
+
+    ex = exchange(ar_limits=limits)
+    ar, mn = ex.ar, ex.mn.config.identity
+    plain = RtSolPrSpec(sign=False, with_request=False, nonce=b"\x53" * 6)
+    assert len(sent_of(deliver(ar, rtsolpr_packet(mn, ar.address, T0, plain), T0), PrRtAdv)) == 1
+    again = RtSolPrSpec(sign=False, with_request=False, nonce=b"\x54" * 6)
+    assert sent(deliver(ar, rtsolpr_packet(mn, ar.address, T0, again), T0)) == []
+    assert_rejected_by(last_event(ar.log, ar.name), "within_rate_limits",
+                       "per-source-rate-limit")
+
+
+def test_prrtadv_describes_the_current_configuration() -> None:
+    """A PrRtAdv describes the AR's and the neighbours' current configured addresses.
+
+    RFC 5568 §6.1.2: the PrRtAdv carries the AR's own link-layer address and,
+    for a known access point, the NAR's link-layer address, IP address and
+    prefix. The AR prepares these options once for the configuration it was
+    built with; after its ``config`` is replaced (as the CL-05 tests do) the
+    answer must follow the new values. Kills ``self._source_lla.get(lla) or
+    ...`` -> ``and`` and ``self._neighbour_options.get(n) or ...`` -> ``and``
+    in ``_router_information``.
+    """
+    ex = exchange()
+    ar = ex.ar
+    new_lla = bytes.fromhex("02000000abcd")
+    nar = NeighbourRouter(NEW_AP, bytes.fromhex("0200000000ef"), IPv6Address("2001:db8:e::1"),
+                          IPv6Network("2001:db8:e::/64"))
+    ar.config = dataclasses.replace(ar.config, lla=new_lla, neighbours=(nar,))
+    spec = RtSolPrSpec(with_request=False)
+    out = deliver(ar, rtsolpr_packet(ex.mn.config.identity, ar.address, T0, spec), T0)
+    (answer,) = sent_of(out, PrRtAdv)
+    assert answer.code == 0
+    llas = {o.option_code: o.link_layer_address for o in answer.options
+            if isinstance(o, FmipLinkLayerAddressOption)}
+    assert llas[LLA_SOURCE][:6] == new_lla and llas[LLA_NAR][:6] == nar.nar_lla
+    addresses = [o.address for o in answer.options
+                 if isinstance(o, IpAddressPrefixOption) and o.option_code == IP_NAR_ADDRESS]
+    assert addresses == [nar.nar_address]

@@ -17,7 +17,14 @@ from rfc5269.handover.authenticator import compute_authenticator
 from rfc5269.interpretations import DEFAULT, KeyIndexAddress, NonceRetention
 from rfc5269.nodes import mn as mn_module
 from rfc5269.nodes.config import make_identity
-from rfc5269.nodes.events import PacketReceived, Rejected, RequestHandoverKey, StartHandover
+from rfc5269.nodes.events import (
+    KeyDiscarded,
+    PacketReceived,
+    Rejected,
+    RequestHandoverKey,
+    StartHandover,
+    TimerRequest,
+)
 from rfc5269.nodes.packets import ALL_ROUTERS, mobility_packet, open_packet
 from rfc5269.scenario import NEW_AP, seeded_rng
 from rfc5269.send.testpki import pool_key
@@ -554,3 +561,48 @@ def test_prrtadv_rejected_after_send_does_not_spend_the_nonce() -> None:
     out = deliver(ex.mn, good, ex.link.now)
     event = last_event(ex.log, "MN", "accept a handover key")
     assert event.verdict == "accepted" and len(installed(out)) == 1
+
+
+def test_accepted_prrtadv_trace_names_the_nonce_it_answers() -> None:
+    """The MN's trace of an accepted PrRtAdv carries the nonce of the RtSolPr it answers.
+
+    RFC5269-3.3-M4 / RFC3971-5.3.4.1-M1: the answer is matched to the
+    solicitation by its nonce; the conformance checker pairs the two events
+    by this fact. Kills ``secured.nonce or b""`` -> ``and`` in
+    ``MobileNode.check_send_valid``.
+    """
+    ex = keyed()
+    rtsolpr = next(d for d in ex.link.wire if "RtSolPr" in d.description)
+    message = open_packet(rtsolpr.packet, OPT).message
+    (nonce,) = [o.nonce for o in message.options if isinstance(o, NonceOption)]
+    event = last_event(ex.log, "MN", "accept a handover key")
+    assert event.verdict == "accepted"
+    assert event.facts["nonce"] == nonce.hex()
+
+
+def test_key_named_by_the_configured_par_address_is_refreshed_and_discarded() -> None:
+    """Under CL-05 "configured PAR address" the key's timers name that address.
+
+    RFC 5269 §3.3 (refresh before HK-LIFETIME ends) and §3.6 (an expired key
+    is discarded): the AR is asked at its global address and answers from
+    its link-local CGA; the key is stored under the global address, so the
+    refresh and expiry timers must name it, or they find no key and the
+    expired key is never discarded. Kills ``ar == peer`` -> ``ar != peer``
+    in ``MobileNode.act_store_key``.
+    """
+    interp = DEFAULT.replace(key_index_address=KeyIndexAddress.CONFIGURED_PAR_ADDRESS)
+    ex = exchange(interpretations=interp, hk_lifetime=600)
+    global_address = IPv6Address("2001:db8:1::1")
+    ex.ar.config = dataclasses.replace(ex.ar.config, global_address=global_address)
+    ex.link.give("MN", RequestHandoverKey(global_address, NEW_AP))
+    record = ex.mn.key_for(global_address, ex.link.now)
+    assert record is not None and global_address != ex.ar.address
+    timers = [o for _t, node, o in ex.link.outputs if node == ex.mn.name
+              and isinstance(o, TimerRequest) and o.name in ("key-refresh", "key-expiry")]
+    assert {(t.name, t.subject) for t in timers} == {
+        ("key-refresh", str(global_address)), ("key-expiry", str(global_address))}
+    ex.link.run_until(record.expires + 1)
+    gone = [o for _t, node, o in ex.link.outputs if node == ex.mn.name
+            and isinstance(o, KeyDiscarded)]
+    assert [(d.owner, d.peer) for d in gone] == [(ex.mn.address, global_address)]
+    assert (global_address, ex.mn.address) not in ex.mn.keys

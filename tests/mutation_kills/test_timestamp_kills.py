@@ -17,7 +17,7 @@ from rfc5269.send.timestamps import (
     known_peer_ok,
     timestamp_now,
 )
-from rfc5269.send.verdict import Reason
+from rfc5269.send.verdict import Reason, Verdict
 
 T = TICKS_PER_SECOND
 
@@ -137,3 +137,34 @@ def test_capacity_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="at least one peer"):
         TimestampPolicy(capacity=0)
     assert TimestampPolicy(capacity=1).capacity == 1
+
+
+def test_judge_without_sec_ranks_the_peer_as_sec_zero() -> None:
+    """``judge`` (the receiver's entry point) also defaults a missing Sec to 0.
+
+    RFC 3971 §5.3.4: the cache favours higher-Sec peers; a peer without a CGA
+    has the lowest priority. Kills the default ``sec: int = 0`` -> ``1`` of ``judge``.
+    """
+    cache = TimestampCache(TimestampPolicy(capacity=1))
+    decision = cache.judge("anon", timestamp_now(1000), 1000)
+    assert not isinstance(decision, Verdict)
+    assert decision.sec == 0
+    cache.commit(decision)
+    _commit(cache, "sec1", timestamp_now(1001), 1001, sec=1)
+    assert "sec1" in cache and "anon" not in cache
+
+
+def test_peer_whose_sec_rises_leaves_its_old_priority_class() -> None:
+    """A known peer that comes back with a higher Sec is ranked by the new Sec only.
+
+    RFC 3971 §5.3.4 (priority by Sec): once the only cached peer is Sec 1, a new
+    Sec-1 peer finds no lower-Sec entry to displace and the full cache refuses it.
+    Kills the removal of the peer's old entry when its Sec changes (``commit``).
+    """
+    cache = TimestampCache(TimestampPolicy(capacity=1))
+    _commit(cache, "a", timestamp_now(1000), 1000, sec=0)
+    _commit(cache, "a", timestamp_now(1001), 1001, sec=1)
+    assert len(cache) == 1
+    verdict = cache.check("b", timestamp_now(1002), 1002, sec=1)
+    assert not verdict.accepted and verdict.reason is Reason.TIMESTAMP_CACHE_FULL
+    assert "a" in cache
