@@ -58,7 +58,13 @@ from rfc5269.send.keys import DEFAULT_KEY_POLICY, KeyPolicy, check_public_key, k
 from rfc5269.send.keys import public_key_der as _public_key_der
 from rfc5269.send.verdict import Reason, Verdict
 from rfc5269.wire.describe import fast_init
-from rfc5269.wire.icmpv6 import Address, icmpv6_checksum, ones_complement_checksum, pseudo_header
+from rfc5269.wire.icmpv6 import (
+    Address,
+    checksum_extended,
+    icmpv6_checksum,
+    ones_complement_checksum,
+    pseudo_header,
+)
 from rfc5269.wire.ndopt import (
     CgaOption,
     NdOption,
@@ -98,20 +104,6 @@ def signed_checksum_value(prefix: bytes, src: Address, dst: Address, received: i
     if reading is SignedChecksum.ZERO:
         return 0
     return received
-
-
-def checksum_extended(prefix_checksum: int, rest: bytes) -> int:
-    """The ICMPv6 checksum of ``prefix + rest`` from the checksum of ``prefix`` alone.
-
-    ``prefix`` (of even length, from the same addresses) holds the checksum
-    field. One's complement sums add (RFC 1071 §2, the basis of RFC 1624's
-    incremental update): appending ``rest`` at an even offset adds its sum,
-    and the pseudo-header's Upper-Layer Packet Length grows by ``len(rest)``.
-    A checksum is minus its sum modulo 0xFFFF, so the three combine as below;
-    ``tests/send/test_signature.py`` checks this against
-    :func:`rfc5269.wire.icmpv6.icmpv6_checksum`, edge cases included.
-    """
-    return (prefix_checksum + ones_complement_checksum(rest) - len(rest)) % 0xFFFF
 
 
 def signed_data(prefix: bytes, src: Address, dst: Address, checksum: int) -> bytes:
@@ -182,7 +174,7 @@ def sign_message(
             raise EncodeError("checksum", "could not force the transmitted checksum",
                               "RFC 3971 §5.2")
         return bytes(msg)
-    # The whole message's checksum, from the prefix's (see checksum_extended).
+    # The whole message's checksum, from the prefix's (see rfc5269.wire.icmpv6.checksum_extended).
     whole = checksum_extended(prefix_checksum, option) if len(icmp) % 2 == 0 else \
         icmpv6_checksum(src_octets, dst_octets, icmp + option)
     return icmp[:2] + whole.to_bytes(2, "big") + icmp[4:] + option
@@ -413,7 +405,7 @@ def _check_checksum(icmp: bytes, offset: int | None, src: bytes, dst: bytes,
     Answers the reject verdict, or — under the deployed CL-08 reading, for a
     signed message — the checksum of the message cut at the signature (the
     value the signature covers, from which the whole message's checksum
-    follows by :func:`checksum_extended`), else None.
+    follows by :func:`rfc5269.wire.icmpv6.checksum_extended`), else None.
     """
     received = int.from_bytes(icmp[2:4], "big")
     prefix_checksum: int | None = None

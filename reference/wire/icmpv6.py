@@ -90,6 +90,21 @@ def icmpv6_checksum(src: Address, dst: Address, icmp: bytes) -> int:
     return upper_layer_checksum(src, dst, IPPROTO_ICMPV6, icmp, 2)
 
 
+def checksum_extended(prefix_checksum: int, rest: bytes) -> int:
+    """The ICMPv6 checksum of ``prefix + rest`` from the checksum of ``prefix`` alone.
+
+    ``prefix`` (of even length, from the same addresses) holds the checksum
+    field. One's complement sums add (RFC 1071 §2, the basis of RFC 1624's
+    incremental update): appending ``rest`` at an even offset adds its sum,
+    and the pseudo-header's Upper-Layer Packet Length grows by ``len(rest)``.
+    A checksum is minus its sum modulo 0xFFFF, so the three combine as below;
+    ``tests/send/test_signature.py`` checks this against
+    :func:`icmpv6_checksum`, edge cases included; SEND uses it to get the
+    transmitted checksum from the signed one (RFC 3971 §5.2).
+    """
+    return (prefix_checksum + ones_complement_checksum(rest) - len(rest)) % 0xFFFF
+
+
 def with_icmpv6_checksum(icmp: bytes, src: Address | None, dst: Address | None) -> bytes:
     """``icmp`` with its checksum field filled in (left zero when no addresses are given)."""
     out = bytearray(icmp)

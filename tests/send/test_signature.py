@@ -13,7 +13,7 @@ from rfc5269.send.receiver import MessageKind, SendReceiver
 from rfc5269.send.testpki import pool_key
 from rfc5269.send.verdict import Outcome, Reason
 from rfc5269.wire.fmip import RtSolPr
-from rfc5269.wire.icmpv6 import icmpv6_checksum
+from rfc5269.wire.icmpv6 import checksum_extended, icmpv6_checksum
 from rfc5269.wire.ndopt import (
     CgaOption,
     NonceOption,
@@ -63,7 +63,7 @@ def test_checksum_extended_is_the_checksum_of_the_whole(prefix: bytes, rest: byt
     """The one's complement identity behind the single checksum pass (RFC 1071 §2)."""
     prefix = prefix[:len(prefix) & ~1]  # the cut at an option is at an even offset
     whole = icmpv6_checksum(src, dst, prefix + rest)
-    assert signature.checksum_extended(icmpv6_checksum(src, dst, prefix), rest) == whole
+    assert checksum_extended(icmpv6_checksum(src, dst, prefix), rest) == whole
 
 
 @pytest.mark.parametrize("target", [0, 0xFFFF, 1, 0xFFFE])
@@ -76,7 +76,7 @@ def test_checksum_extended_at_the_one_complement_edges(target: int) -> None:
     word = (base - target) % 0xFFFF
     rest = bytes(6) + word.to_bytes(2, "big")
     whole = icmpv6_checksum(src, dst, prefix + rest)
-    assert signature.checksum_extended(icmpv6_checksum(src, dst, prefix), rest) == whole
+    assert checksum_extended(icmpv6_checksum(src, dst, prefix), rest) == whole
     assert whole == target % 0xFFFF
 
 
