@@ -60,9 +60,11 @@ import time
 import timeit
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import prrtadv_floors  # beside this script
 import scapy
 from rfc5269.wire import fmip, icmpv6, ipv6, mobility, ndopt
 from rfc5269.wire.describe import fast_init, fixed_layout
@@ -346,6 +348,13 @@ def print_breakdown(data: dict[str, bytes]) -> None:
               f"{theirs / GOAL:.2f} us; floor {_us(lambda name=name: floor_decode(data[name])):.2f}"
               f" us, floor + objects {_us(lambda name=name: floor_objects_decode(data[name])):.2f}"
               " us")
+        if name == "prrtadv":
+            octets = data[name]
+            prrtadv_floors.self_check(octets)
+            print("  checked floors (every check, the same objects): one decoder per option "
+                  f"class {_us(partial(prrtadv_floors.per_class_decode, octets)):.2f} us, "
+                  "every option inlined in one loop "
+                  f"{_us(partial(prrtadv_floors.inlined_decode, octets)):.2f} us")
         for label, us in parts(data[name]):
             print(f"  {label:<62} {us:6.2f} us")
 
@@ -367,6 +376,7 @@ def main() -> int:
         assert scapy_round_trip(data[name]) == data[name]
         assert scapy_fresh_build(data[name]) == data[name]
         assert floor_decode(data[name])[1]
+    prrtadv_floors.self_check(data["prrtadv"])
     load_before = os.getloadavg()
     first = measure("generic", data, args.seconds)
     import rfc5269.scapy_layers  # noqa: F401  (binds the project's layers into scapy)
@@ -377,6 +387,9 @@ def main() -> int:
     second = measure("layers", data, args.seconds)
     objects = {name: rates({"objects": floor_objects_decode, "layers": SCAPY["a"]},
                            data[name], args.seconds) for name in NAMES}
+    checked = rates({"codec": codec_decode, "per class": prrtadv_floors.per_class_decode,
+                     "inlined": prrtadv_floors.inlined_decode, "layers": SCAPY["a"]},
+                    data["prrtadv"], args.seconds)
     load_after = os.getloadavg()
 
     print(f"scapy {scapy.__version__}; load average {load_before[0]:.2f} before, "
@@ -408,6 +421,13 @@ def main() -> int:
         print(f"{name:<8} (a) floor + one frozen dataclass per option: {o['objects']:.0f}/s, "
               f"{o['objects'] / o['layers']:.1f}x scapy+layers (the object model's share; "
               "the codec adds the field checks)")
+    layers = checked["layers"]
+    print(f"prrtadv  (a) every check the codec makes, the same objects (prrtadv_floors.py), "
+          f"beside scapy+layers at {layers:.0f}/s and the codec at {checked['codec']:.0f}/s "
+          f"({checked['codec'] / layers:.1f}x):")
+    for key, label in (("per class", "one decoder function per option class"),
+                       ("inlined", "every option type inlined in one loop")):
+        print(f"         {label:<40} {checked[key]:>9.0f}/s {checked[key] / layers:>5.1f}x")
     for base in ("generic", "layers"):
         low = lowest[base]
         verdict = "met" if low >= GOAL else "NOT met"
@@ -415,6 +435,10 @@ def main() -> int:
               f"(lowest {low:.1f}x)")
     verdict = "below" if lowest["floor"] < GOAL else "above"
     print(f"floor: lowest {lowest['floor']:.1f}x scapy+layers, {verdict} the goal")
+    ratio = checked["per class"] / layers
+    verdict = "below" if ratio < GOAL else "above"
+    print(f"checked floor, one decoder per option class: {ratio:.1f}x scapy+layers, {verdict} "
+          "the goal")
     return 0
 
 

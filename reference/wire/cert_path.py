@@ -31,7 +31,7 @@ ALL_COMPONENTS = 65535  # a CPS Component asking for the whole path
 
 
 def _code(ref: str) -> Field:
-    return uint("code", 8, "always 0", ref, valid=lambda v: v == 0, rule="must be 0")
+    return uint("code", 8, "always 0", ref, valid=range(1), rule="must be 0")
 
 
 def _checksum() -> Field:
@@ -52,7 +52,7 @@ class CertificationPathSolicitation:
     FIELDS: ClassVar[tuple[Field, ...]] = (
         type_field(148, REF_CPS), _code(REF_CPS), _checksum(),
         uint("identifier", 16, "matches advertisements to this solicitation; never 0", REF_CPS,
-             default=1, valid=lambda v: v != 0, rule="must not be 0"),
+             default=1, valid=range(1, 0x10000), rule="must not be 0"),
         uint("component", 16, "certificate wanted, 65535 for the whole path", REF_CPS,
              default=ALL_COMPONENTS),
         _options(REF_CPS),

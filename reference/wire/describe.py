@@ -26,7 +26,6 @@ import enum
 import inspect
 import ipaddress
 import struct
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -64,8 +63,8 @@ class Field:
     """One field of a wire structure.
 
     ``bits`` is the width for fixed fields and ``None`` for variable ones.
-    ``valid`` (for integers) and ``rule`` state the decode-time check; ``ref``
-    cites the section that imposes it.
+    ``valid`` (for integers: the range of values the RFC allows) and ``rule``
+    state the decode-time check; ``ref`` cites the section that imposes it.
     """
 
     name: str
@@ -75,7 +74,7 @@ class Field:
     doc: str = ""
     ref: str = ""
     rule: str = ""
-    valid: Callable[[int], bool] | None = None
+    valid: range | None = None
     units: int = 8  # LENGTH: octets per unit (8 for ND options, 1 for mobility options)
     length_from: str = ""  # VARIABLE / PADDING / OPTIONS / STRUCT: how the extent is found
     label: str = ""  # label in the bit diagram; defaults to a title-cased name
@@ -109,7 +108,7 @@ def reserved(bits: int, ref: str, name: str = "reserved") -> Field:
 
 
 def uint(name: str, bits: int, doc: str, ref: str = "", default: int = 0,
-         valid: Callable[[int], bool] | None = None, rule: str = "", label: str = "") -> Field:
+         valid: range | None = None, rule: str = "", label: str = "") -> Field:
     """An unsigned integer field."""
     return Field(name, Kind.UINT, bits, default, doc, ref, rule, valid, label=label)
 
@@ -259,7 +258,7 @@ class FixedLayout:
             if k is Kind.TYPE and v != f.default:
                 raise DecodeError(f"{self.owner}.{f.name}", f.rule or f"must be {f.default}",
                                   f.ref)
-            if f.valid is not None and not f.valid(v):
+            if f.valid is not None and v not in f.valid:
                 raise DecodeError(f"{self.owner}.{f.name}", f.rule, f.ref)
             out[f.name] = v
         return out
@@ -294,7 +293,7 @@ class FixedLayout:
                 if v < 0 or v > s.mask:
                     raise EncodeError(f"{self.owner}.{f.name}",
                                       f"{v} does not fit in {f.bits} bits", f.ref)
-                if f.valid is not None and not f.valid(v):
+                if f.valid is not None and v not in f.valid:
                     raise EncodeError(f"{self.owner}.{f.name}", f.rule, f.ref)
             word |= v << s.shift
         out = bytearray(word.to_bytes(self.size, "big"))
@@ -386,8 +385,7 @@ def _decoding(layout: FixedLayout, units: list[list[tuple[Field, int]]], ns: dic
                           f"        raise _DecodeError({where}, "
                           f"{f.rule or f'must be {f.default}'!r}, {f.ref!r})"]
             elif f.valid is not None:
-                ns[f"_valid_{f.name}"] = f.valid
-                lines += [f"    if not _valid_{f.name}({var}):",
+                lines += [f"    if not {_within(var, f.valid)}:",
                           f"        raise _DecodeError({where}, {f.rule!r}, {f.ref!r})"]
             names.append(var)
         if reserved_bits:
@@ -395,12 +393,21 @@ def _decoding(layout: FixedLayout, units: list[list[tuple[Field, int]]], ns: dic
     return lines, names, clear
 
 
+def _within(var: str, valid: range) -> str:
+    """A Python expression that is true when ``var`` lies in ``valid`` (a step-1 range)."""
+    if valid.step != 1 or not valid:
+        raise ValueError(f"a field's valid values must be a non-empty step-1 range: {valid}")
+    if len(valid) == 1:
+        return f"{var} == {valid.start}"
+    return f"{valid.start} <= {var} <= {valid.stop - 1}"
+
+
 def _compile(layout: FixedLayout, prefix: tuple[Field, ...],
              ) -> tuple[str, Unpack, Pack, Read] | None:
     """Generate the ``unpack``, ``pack`` and ``read`` functions of ``layout`` from its fields.
 
     The generated text only inlines what the table says (widths, shifts,
-    TYPE values, the ``valid`` callables, the error texts); it is kept as
+    TYPE values, the ``valid`` ranges, the error texts); it is kept as
     ``layout.source``.
     """
     split = _units(prefix)
@@ -456,7 +463,7 @@ def _compile(layout: FixedLayout, prefix: tuple[Field, ...],
                         f"        raise _EncodeError({where}, str({var}) + ' does not fit in "
                         f"{f.bits} bits', {f.ref!r})"]
                 if f.valid is not None:
-                    enc += [f"    if not _valid_{f.name}({var}):",
+                    enc += [f"    if not {_within(var, f.valid)}:",
                             f"        raise _EncodeError({where}, {f.rule!r}, {f.ref!r})"]
             parts.append(var if whole or shift == 0 else f"({var} << {shift})")
         args.append(" | ".join(parts) if parts else "0")

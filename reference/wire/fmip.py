@@ -136,7 +136,7 @@ class RtSolPr(_FmipMessage):
     SUBTYPE: ClassVar[int] = 2
     REF: ClassVar[str] = REF_RTSOLPR
     FIELDS: ClassVar[tuple[Field, ...]] = _fields(
-        2, REF_RTSOLPR, uint("code", 8, "always 0", REF_RTSOLPR, valid=lambda v: v == 0,
+        2, REF_RTSOLPR, uint("code", 8, "always 0", REF_RTSOLPR, valid=range(1),
                              rule="must be 0"))
 
     identifier: int
@@ -189,7 +189,7 @@ class PrRtAdv(_FmipMessage):
     REF: ClassVar[str] = REF_PRRTADV
     FIELDS: ClassVar[tuple[Field, ...]] = _fields(
         3, REF_PRRTADV, uint("code", 8, "; ".join(f"{k} {v}" for k, v in PRRTADV_CODES.items()),
-                             REF_PRRTADV, valid=lambda v: v <= 5, rule="must be 0-5"))
+                             REF_PRRTADV, valid=range(6), rule="must be 0-5"))
 
     code: int
     identifier: int

@@ -76,7 +76,29 @@ def pseudo_header(src: Address, dst: Address, length: int, next_header: int) -> 
 
 def upper_layer_checksum(src: Address, dst: Address, next_header: int, payload: bytes,
                          checksum_offset: int) -> int:
-    """Checksum of ``payload`` under the pseudo-header, its checksum field taken as zero."""
+    """Checksum of ``payload`` under the pseudo-header, its checksum field taken as zero.
+
+    Worked out as residues modulo 0xFFFF (see :func:`ones_complement_checksum`)
+    without building the pseudo-header: the addresses add their value, the
+    32-bit Upper-Layer Packet Length and the Next Header add theirs, and the
+    checksum field (at an even offset) is taken back out. The Upper-Layer
+    Packet Length is not zero, so the data is never all zero and its one's
+    complement sum is never 0: a residue of 0 is a sum of 0xFFFF, checksum 0.
+    """
+    s = src if type(src) is bytes else _addr(src)  # octets already, the decoders' case
+    d = dst if type(dst) is bytes else _addr(dst)
+    n = len(payload)
+    if len(s) != 16 or len(d) != 16 or checksum_offset % 2 or checksum_offset + 2 > n:
+        return _upper_layer_checksum_built(s, d, next_header, payload, checksum_offset)
+    field = payload[checksum_offset] << 8 | payload[checksum_offset + 1]
+    body = (int.from_bytes(payload, "big") % 0xFFFF) << (8 * (n & 1))  # odd: a zero octet
+    r = (int.from_bytes(s + d, "big") % 0xFFFF + n + next_header + body - field) % 0xFFFF
+    return 0xFFFF - r if r else 0
+
+
+def _upper_layer_checksum_built(src: Address, dst: Address, next_header: int, payload: bytes,
+                                checksum_offset: int) -> int:
+    """:func:`upper_layer_checksum` over the pseudo-header as built octets."""
     if checksum_offset + 2 > len(payload):  # too short to hold the field: zeros stand in
         zeroed = payload[:checksum_offset] + b"\x00\x00" + payload[checksum_offset + 2:]
         return ones_complement_checksum(pseudo_header(src, dst, len(payload), next_header)

@@ -154,7 +154,7 @@ class MobilityHeaderLla(MobilityOption):
     FIELDS: ClassVar[tuple[Field, ...]] = (
         type_field(7, REF_MHLLA), _mh_length_field("1 + length of the LLA"),
         uint("option_code", 8, "2: link-layer address of the MN", REF_MHLLA, default=2,
-             valid=lambda v: v == 2, rule="must be 2", label="Option-Code"),
+             valid=range(2, 3), rule="must be 2", label="Option-Code"),
         Field("link_layer_address", Kind.VARIABLE, None, bytes(6), "the MN's link-layer address",
               REF_MHLLA, length_from="Option Length - 1", label="LLA ..."),
     )

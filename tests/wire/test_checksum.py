@@ -11,6 +11,7 @@ from rfc5269.wire.icmpv6 import (
     icmpv6_checksum,
     ones_complement_checksum,
     pseudo_header,
+    upper_layer_checksum,
 )
 from rfc5269.wire.mobility import FastBindingUpdate, mh_checksum
 from scapy.layers.inet6 import IPv6, in6_chksum
@@ -122,3 +123,36 @@ def test_checksum_of_a_message_too_short_for_its_field() -> None:
     """A 1-octet payload still gets a checksum (the missing field counts as zero)."""
     expected = ones_complement_checksum(pseudo_header(LOOPBACK, LOOPBACK, 1, 58) + b"\x80\x00\x00")
     assert icmpv6_checksum(LOOPBACK, LOOPBACK, b"\x80") == expected
+
+
+def _with_checksum_word(payload: bytes, at: int, value: int) -> bytes:
+    return payload[:at] + value.to_bytes(2, "big") + payload[at + 2:]
+
+
+@st_wire.WIRE
+@given(st.binary(min_size=16, max_size=16), st.binary(min_size=16, max_size=16),
+       st.sampled_from([58, 135, 0]),
+       st.one_of(st.binary(max_size=200), st.integers(0, 100).map(bytes)),
+       st.sampled_from([2, 4]), st.sampled_from([0, 1, 0xFFFF, 0xA5A5]))
+def test_upper_layer_checksum_agrees_with_the_built_pseudo_header(
+        src: bytes, dst: bytes, next_header: int, payload: bytes, at: int, field: int) -> None:
+    """The residue arithmetic gives the checksum of the pseudo-header built as octets (RFC
+    2460 §8.1) followed by the payload with its field zero, odd lengths and all-zero data
+    included; a payload too short for its field counts the missing octets as zero."""
+    if len(payload) >= at + 2:
+        payload = _with_checksum_word(payload, at, field)
+        zeroed = _with_checksum_word(payload, at, 0)
+    else:
+        zeroed = payload[:at] + b"\x00\x00" + payload[at + 2:]
+    expected = rfc1071_sum(pseudo_header(src, dst, len(payload), next_header) + zeroed
+                           + b"\x00" * ((len(zeroed) + 40) % 2))
+    assert upper_layer_checksum(src, dst, next_header, payload, at) == expected
+
+
+def test_upper_layer_checksum_of_a_sum_of_ffff_is_zero() -> None:
+    """A residue of 0 with a payload present is a one's complement sum of 0xFFFF (the
+    Upper-Layer Packet Length keeps the data from being all zero): checksum 0."""
+    zero = bytes(16)
+    payload = bytes.fromhex("0000abcdfff9")  # 6 (length) + 0xfff9 = 0xffff; field ignored
+    assert rfc1071_sum(pseudo_header(zero, zero, 6, 0) + bytes.fromhex("00000000fff9")) == 0
+    assert upper_layer_checksum(zero, zero, 0, payload, 2) == 0
