@@ -8,7 +8,8 @@ Address/Prefix, Handover Key Reply, CGA, Timestamp, Nonce, RSA Signature) and
 do not describe anything: they exist to be timed.
 
 * :func:`per_class_decode`: one decoder function per option class, reading
-  the option at its offset in the message (no slice of its own), one dispatch
+  the option at its offset in the message (no slice of its own) and appending
+  the option it builds to the message's list, one dispatch
   per option, the message's option-combination rule (RFC 5568 §6.1.2) over
   the (Type, Option-Code) pairs the loop collects. This is the structure a readable codec needs (one
   place per option type), with nothing else: no field tables, no generated
@@ -116,14 +117,15 @@ def _packet(data: bytes, header: IPv6Header, icmp: bytes, code: int, checksum: i
 # --------------------------------------------------------------------------- one decoder a class
 
 
-def _lla(d: bytes, pos: int, end: int) -> tuple[NdOption, bool]:
+def _lla(d: bytes, pos: int, end: int, out: list[NdOption]) -> bool:
     code = d[pos + 2]
     if code > 7:
         _reject()
-    return FmipLinkLayerAddressOption(code, d[pos + 3:end]), True
+    out.append(FmipLinkLayerAddressOption(code, d[pos + 3:end]))
+    return True
 
 
-def _ip_prefix(d: bytes, pos: int, end: int) -> tuple[NdOption, bool]:
+def _ip_prefix(d: bytes, pos: int, end: int, out: list[NdOption]) -> bool:
     if end - pos != 24:
         _reject()
     code, prefix_length, reserved, octets = _IP_PREFIX.unpack_from(d, pos)
@@ -132,20 +134,20 @@ def _ip_prefix(d: bytes, pos: int, end: int) -> tuple[NdOption, bool]:
     value = kept = _from_bytes(octets, "big")
     if code == 4:
         kept = value & ~((1 << (128 - prefix_length)) - 1)
-    return IpAddressPrefixOption(code, prefix_length, _Address(kept)), (
-        not reserved and kept == value)
+    out.append(IpAddressPrefixOption(code, prefix_length, _Address(kept)))
+    return not reserved and kept == value
 
 
-def _hk_reply(d: bytes, pos: int, end: int) -> tuple[NdOption, bool]:
+def _hk_reply(d: bytes, pos: int, end: int, out: list[NdOption]) -> bool:
     pad = d[pos + 2]
     if pad > end - pos - 6 or pad >= 8 or end - pos - 6 - pad == 0:
         _reject()
     octet = d[pos + 3]
-    return (HandoverKeyReply(octet >> 4, d[pos + 4] << 8 | d[pos + 5], d[pos + 6:end - pad]),
-            not octet & 15 and d[end - pad:end] == _ZEROS[pad])
+    out.append(HandoverKeyReply(octet >> 4, d[pos + 4] << 8 | d[pos + 5], d[pos + 6:end - pad]))
+    return not octet & 15 and d[end - pad:end] == _ZEROS[pad]
 
 
-def _cga(d: bytes, pos: int, end: int) -> tuple[NdOption, bool]:
+def _cga(d: bytes, pos: int, end: int, out: list[NdOption]) -> bool:
     pad = d[pos + 2]
     if pad > end - pos - 4 or pad >= 8 or end - pad - pos - 4 < 25:
         _reject()
@@ -153,28 +155,32 @@ def _cga(d: bytes, pos: int, end: int) -> tuple[NdOption, bool]:
     key = pos + 29
     key_end = key + _der_length(d, key, end - pad)
     extensions = decode_extension_fields(d[key_end:end - pad]) if key_end < end - pad else ()
-    parameters = CgaParameters(modifier, prefix, collisions, d[key:key_end], extensions,
-                               d[pos + 4:end - pad])
-    return CgaOption(parameters), not d[pos + 3] and d[end - pad:end] == _ZEROS[pad]
+    out.append(CgaOption(CgaParameters(modifier, prefix, collisions, d[key:key_end], extensions,
+                                       d[pos + 4:end - pad])))
+    return not d[pos + 3] and d[end - pad:end] == _ZEROS[pad]
 
 
-def _timestamp(d: bytes, pos: int, end: int) -> tuple[NdOption, bool]:
+def _timestamp(d: bytes, pos: int, end: int, out: list[NdOption]) -> bool:
     if end - pos != 16:
         _reject()
     reserved, value = _TIMESTAMP.unpack_from(d, pos)
-    return TimestampOption(value), reserved == _ZEROS[6]
+    out.append(TimestampOption(value))
+    return reserved == _ZEROS[6]
 
 
-def _nonce(d: bytes, pos: int, end: int) -> tuple[NdOption, bool]:
-    return NonceOption(d[pos + 2:end]), True
+def _nonce(d: bytes, pos: int, end: int, out: list[NdOption]) -> bool:
+    out.append(NonceOption(d[pos + 2:end]))
+    return True
 
 
-def _signature(d: bytes, pos: int, end: int) -> tuple[NdOption, bool]:
+def _signature(d: bytes, pos: int, end: int, out: list[NdOption]) -> bool:
     reserved, key_hash = _SIGNATURE.unpack_from(d, pos)
-    return RsaSignatureOption(key_hash, d[pos + 20:end]), not reserved
+    out.append(RsaSignatureOption(key_hash, d[pos + 20:end]))
+    return not reserved
 
 
-_DECODERS: dict[int, Callable[[bytes, int, int], tuple[NdOption, bool]]] = {
+# each appends its option to ``out`` and says whether the octets were canonical
+_DECODERS: dict[int, Callable[[bytes, int, int, list[NdOption]], bool]] = {
     19: _lla, 17: _ip_prefix, 28: _hk_reply, 11: _cga, 13: _timestamp, 14: _nonce,
     12: _signature,
 }
@@ -204,23 +210,22 @@ def per_class_decode(data: bytes) -> IPv6Packet:
         if not size or pos + size > n:
             _reject()
         end = pos + size
-        decoder = _DECODERS.get(icmp[pos])
+        kind = icmp[pos]
+        decoder = _DECODERS.get(kind)
         if decoder is None:
             _reject()  # not in the sample: the floor knows only its option types
-        if signed:  # after the signature: kept as octets when it does not decode
+        elif signed:  # after the signature: kept as octets when it does not decode
             try:
-                option, proof = decoder(icmp, pos, end)
+                decoder(icmp, pos, end, out)
             except DecodeError:
-                option, proof = UnknownOption(icmp[pos], icmp[pos + 2:end]), True
+                out.append(UnknownOption(kind, icmp[pos + 2:end]))
         else:
-            option, proof = decoder(icmp, pos, end)
-            kind = icmp[pos]
+            if not decoder(icmp, pos, end, out):
+                canonical = False
             if kind == 19 or kind == 17:
                 seen.add((kind, icmp[pos + 2]))
-            signed = kind == 12
-        out.append(option)
-        if not proof:
-            canonical = False
+            elif kind == 12:
+                signed = True
         pos = end
     _combination(code, seen)
     return _packet(data, header, icmp, code, checksum, identifier, tuple(out), canonical)
@@ -248,7 +253,7 @@ def inlined_decode(data: bytes) -> IPv6Packet:
             if decoder is None:
                 _reject()
             try:
-                out.append(decoder(icmp, pos, end)[0])
+                decoder(icmp, pos, end, out)
             except DecodeError:
                 out.append(UnknownOption(kind, icmp[pos + 2:end]))
         elif kind == 19:
