@@ -309,7 +309,7 @@ if __name__ == "__main__":
 def _gone(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/status") as f:
-            return "State:\\tZ" in f.read()  # a zombie has ended
+            return "State:\tZ" in f.read()  # a zombie has ended
     except FileNotFoundError:
         return True
 
@@ -327,9 +327,11 @@ def test_keyboard_interrupt_stops_the_workers() -> None:
     assert line[0] == "workers" and len(line) == 3, line
     workers = [int(p) for p in line[1:]]
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=20)
+    # generous: on a loaded machine the interpreter exit alone can take seconds; the test is
+    # about the workers ending, not about how fast
+    out, err = proc.communicate(timeout=120)
     assert proc.returncode == 3 and "interrupted" in out, err
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while not all(_gone(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert all(_gone(p) for p in workers)

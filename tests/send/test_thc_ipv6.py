@@ -2,7 +2,10 @@
 
 A network namespace pair joined by a veth link; atk6-sendpees6 floods SEND
 Neighbor Solicitations from one side, a raw AF_PACKET socket on the other
-side captures three of them, and the SEND verifier judges them.
+side captures three of them, and the SEND verifier judges them. Duplicate
+Address Detection is off in both namespaces, so that the kernel's own
+unsigned NS for its link-local addresses (RFC 4862 §5.4.2) is never among
+them.
 
 Finding pinned here (see the SEND helper's report): thc-ipv6's CGA verifies
 under our RFC 3972 implementation and its Key Hash names the CGA key, but its
@@ -65,6 +68,9 @@ def captured() -> list[bytes]:
     _run("ip", "netns", "add", a)
     try:
         _run("ip", "netns", "add", b)
+        for ns in (a, b):  # no Duplicate Address Detection: its NS (from ::) is not SEND's
+            _run("ip", "netns", "exec", ns, "sh", "-c",
+                 "echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad")
         _run("ip", "link", "add", va, "type", "veth", "peer", "name", vb)
         _run("ip", "link", "set", va, "netns", a)
         _run("ip", "link", "set", vb, "netns", b)
