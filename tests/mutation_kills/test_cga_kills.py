@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from ipaddress import IPv6Address, IPv6Network
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from rfc5269.interpretations import CgaSecRange
@@ -26,6 +27,8 @@ from rfc5269.send.cga import (
     CgaGenerated,
     CgaGenerationError,
     ModifierSearchPool,
+    _Abort,
+    _search_range,
     cga_generate,
     cga_verify,
     encode_parameters,
@@ -523,3 +526,76 @@ def test_pool_may_have_more_workers_than_cpus() -> None:
         modifier, _ = find_modifier(GEN_DER, 1, initial.to_bytes(16, "big"), pool=pool,
                                     poll_seconds=0.05)
     assert int.from_bytes(modifier, "big") == _first_sec1_modifier(initial)
+
+
+def test_a_batch_is_abandoned_when_stopped_or_when_a_lower_batch_has_hit() -> None:
+    """A worker's batch ends early when the search is stopped, or when a batch below it
+    has found a modifier (the lowest hit is the answer, RFC 3972 §4 step 3, so higher
+    batches need not finish). Kills ``_Abort.is_set`` returning None and its ``or`` ->
+    ``and``.
+    """
+    stop = threading.Event()
+    best = SimpleNamespace(value=5)
+    abort = _Abort(stop, best, 5)  # type: ignore[arg-type]
+    assert abort.is_set() is False  # best is this batch itself: go on
+    best.value = 4
+    assert abort.is_set() is True  # a lower batch hit
+    best.value = 6
+    stop.set()
+    assert abort.is_set() is True  # stopped
+    template = bytearray(bytes(16) + bytes(9) + GEN_DER)
+    assert _search_range(template, 0, 1 << 20, 2, abort) is None  # stops before any hash
+
+
+def test_pool_counts_the_work_of_each_search_from_zero() -> None:
+    """The work a pool search reports is whole work units (each a multiple of 4096
+    modifiers) of that search alone, on a fresh pool and on a reused one. Kills
+    ``self._counter.value = 0`` -> ``1`` in ``ModifierSearchPool.search``.
+    """
+    with ModifierSearchPool(2) as pool:
+        for seed in (b"count one", b"count two"):
+            initial = int.from_bytes(hashlib.sha256(seed).digest()[:16], "big")
+            _, hashes = find_modifier(GEN_DER, 1, initial.to_bytes(16, "big"), pool=pool,
+                                      poll_seconds=0.05)
+            assert hashes > 0 and hashes % 4096 == 0
+
+
+def test_pool_workers_do_not_hold_up_the_programs_exit() -> None:
+    """The workers are daemonic: a program that leaves without closing its pool is not
+    held up by them (multiprocessing ends daemonic children at exit). Kills
+    ``daemon=True`` -> ``False`` in ``ModifierSearchPool.__init__``.
+    """
+    before = {p.pid for p in multiprocessing.active_children()}
+    with ModifierSearchPool(2):
+        workers = [p for p in multiprocessing.active_children() if p.pid not in before]
+        assert len(workers) == 2 and all(p.daemon for p in workers)
+
+
+def test_a_search_after_an_interrupted_one_counts_only_its_own_work() -> None:
+    """After an interrupted search the pool waits until every worker has left it, so the
+    next search neither waits for the old search's work units nor counts them: a Sec 1
+    search (work units of 8192 modifiers on two workers) whose modifier lies under 2^19
+    modifiers from its start reports less than one Sec 3 work unit (2^20), and answers
+    the sequential modifier (RFC 3972 §4 step 3). Kills ``finished += 1`` -> ``+= 2`` in
+    ``ModifierSearchPool._drain`` (one worker left in the old search, which resumes it
+    when the next search clears the stop flag).
+    """
+
+    def interrupt_at_second_report(done: int, expected: int) -> None:
+        reports.append(done)
+        if len(reports) == 2:
+            raise RuntimeError("interrupted")
+
+    with ModifierSearchPool(2) as pool:
+        for seed in (b"after %d" % i for i in range(8)):  # the race, eight times over
+            reports: list[int] = []
+            with pytest.raises(RuntimeError):
+                find_modifier(GEN_DER, 3, bytes(16), pool=pool,
+                              progress=interrupt_at_second_report, poll_seconds=0.01)
+            initial = int.from_bytes(hashlib.sha256(seed).digest()[:16], "big")
+            expected = _first_sec1_modifier(initial)
+            assert expected - initial < 1 << 19
+            modifier, hashes = find_modifier(GEN_DER, 1, initial.to_bytes(16, "big"),
+                                             pool=pool, poll_seconds=0.01)
+            assert int.from_bytes(modifier, "big") == expected
+            assert hashes < 1 << 20
