@@ -9,15 +9,19 @@ do not describe anything: they exist to be timed.
 
 * :func:`per_class_decode`: one decoder function per option class, reading
   the option at its offset in the message (no slice of its own) and appending
-  the option it builds to the message's list, one dispatch
-  per option, the message's option-combination rule (RFC 5568 §6.1.2) over
-  the (Type, Option-Code) pairs the loop collects. This is the structure a readable codec needs (one
-  place per option type), with nothing else: no field tables, no generated
-  readers, no error texts naming the rule, no support for other options.
+  the option it builds to the message's list; one dispatch per option; the
+  message's option-combination rule (RFC 5568 §6.1.2) over the Type and
+  Option-Code pairs the loop collects. This is the structure a readable codec
+  needs (one place per option type), with nothing else: no field tables, no
+  generated readers, no error texts naming the rule, no other options, no
+  other messages.
 * :func:`inlined_decode`: the same checks written out inline, every option
   type a branch of one loop in one function: the shape the project's codec
-  must not take (each option's layout and rules written a second time, in a
+  does not take (each option's layout and rules written a second time, in a
   loop that knows them all), measured to show what it would buy.
+
+Both share the IPv6 header and checksum step, which takes the pseudo-header
+sum from the residue of the whole packet.
 
 :func:`self_check` proves on each run that both do the work: equal results
 and canonical proof on the sample and on a non-canonical variant, and a
@@ -96,8 +100,10 @@ def _checksum_and_header(data: bytes) -> tuple[IPv6Header, bytes, int, int, int,
                         hop_limit, (word >> 20) & 0xFF, word & 0xFFFFF, next_header, length)
     icmp = data[40:]
     kind, code, checksum, subtype, reserved, identifier = _PRRTADV.unpack_from(icmp)
-    residue = (_from_bytes(icmp, "big") % 0xFFFF + _from_bytes(src + dst, "big") % 0xFFFF
-               + length + 58 - checksum) % 0xFFFF
+    # the pseudo-header sum from the whole packet's: its first 8 octets out, Next Header 58
+    # in, the checksum field out (residues modulo 0xFFFF, as rfc5269.wire.icmpv6 explains)
+    residue = (_from_bytes(data, "big") % 0xFFFF - (word >> 16) - (word & 0xFFFF)
+               - (next_header << 8 | hop_limit) + 58 - checksum) % 0xFFFF
     if (0xFFFF - residue if residue else 0) != checksum:  # a zero residue: 0 (never all zero)
         _reject()
     if kind != 154 or subtype != 3 or code > 5:
@@ -186,14 +192,15 @@ _DECODERS: dict[int, Callable[[bytes, int, int, list[NdOption]], bool]] = {
 }
 
 
-_NEW_ACCESS_POINT_LLA = frozenset((19, c) for c in _NEW_ACCESS_POINT)
+_NEW_ACCESS_POINT_LLA = frozenset(19 << 8 | c for c in _NEW_ACCESS_POINT)
+_NAR_LLA, _NAR_ADDRESS = 19 << 8 | 3, 17 << 8 | 3
 
 
-def _combination(code: int, seen: set[tuple[int, int]]) -> None:
-    """RFC 5568 §6.1.2 over the (Type, Option-Code) pairs of the LLA and IP Address/Prefix
+def _combination(code: int, seen: set[int]) -> None:
+    """RFC 5568 §6.1.2 over ``Type << 8 | Option-Code`` of the LLA and IP Address/Prefix
     options before the signature."""
     if _NEW_ACCESS_POINT_LLA.isdisjoint(seen) or (
-            code <= 1 and ((19, 3) not in seen or (17, 3) not in seen)):
+            code <= 1 and (_NAR_LLA not in seen or _NAR_ADDRESS not in seen)):
         _reject()
 
 
@@ -201,7 +208,7 @@ def per_class_decode(data: bytes) -> IPv6Packet:
     """The sample's decode with one decoder function per option class."""
     header, icmp, code, checksum, identifier, reserved = _checksum_and_header(data)
     out: list[NdOption] = []
-    seen: set[tuple[int, int]] = set()
+    seen: set[int] = set()
     canonical = not reserved
     signed = False
     pos, n = 8, len(icmp)
@@ -223,7 +230,7 @@ def per_class_decode(data: bytes) -> IPv6Packet:
             if not decoder(icmp, pos, end, out):
                 canonical = False
             if kind == 19 or kind == 17:
-                seen.add((kind, icmp[pos + 2]))
+                seen.add(kind << 8 | icmp[pos + 2])
             elif kind == 12:
                 signed = True
         pos = end
