@@ -71,9 +71,8 @@ from rfc5269.wire.ndopt import (
     OptionSpan,
     RsaSignatureOption,
     decode_options,
-    option_spans,
 )
-from rfc5269.wire.send_ranges import header_length
+from rfc5269.wire.send_ranges import framed_options, header_length
 from rfc5269.wire.send_ranges import signed_portion as signed_portion  # re-exported
 
 CGA_MESSAGE_TYPE_TAG = bytes.fromhex("086FCA5E10B200C99C8CE00164277C08")
@@ -226,22 +225,6 @@ class SignedMessage:
         return None
 
 
-def _framed_options(icmp: bytes) -> tuple[int, tuple[OptionSpan, ...]]:
-    """Where the options of ``icmp`` start, and every option's span (offsets from there).
-
-    The checks of :func:`rfc5269.wire.send_ranges.signed_portion` (header
-    length by ICMPv6 type, each option's Type/Length framing), in one walk.
-    """
-    if len(icmp) < 4:
-        raise DecodeError("signed_portion", "ICMPv6 message shorter than 4 octets",
-                          "RFC 4443 §2.1")
-    start = 4 + header_length(icmp[0])
-    if len(icmp) < start:
-        raise DecodeError("signed_portion", f"message shorter than its {start}-octet header",
-                          "RFC 3971 §5.2")
-    return start, option_spans(icmp[start:])
-
-
 def verify_signature(
     icmp: bytes,
     src: ipaddress.IPv6Address,
@@ -289,7 +272,7 @@ def check_signature(
     src_octets, dst_octets = src.packed, dst.packed
     # 1. Framing (RFC 4443 §2.1, RFC 4861 §4.6).
     try:
-        start, spans = _framed_options(icmp)
+        start, spans = framed_options(icmp)
     except DecodeError as exc:
         return Verdict.reject(Reason.MALFORMED, str(exc))
     # Where the first RSA Signature option is, and the first CGA option before it.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rfc5269.errors import DecodeError
-from rfc5269.wire.ndopt import RsaSignatureOption, option_spans
+from rfc5269.wire.ndopt import OptionSpan, RsaSignatureOption, option_spans
 
 REF = "RFC 3971 §5.2"
 # Octets between the checksum and the first option, by ICMPv6 type (and FMIP subtype).
@@ -54,12 +54,13 @@ def header_length(icmp_type: int) -> int:
                           "options this codec knows", REF) from None
 
 
-def signed_portion(icmp: bytes) -> SignedPortion:
-    """Split a received ICMPv6 message into the pieces RFC 3971 §5.2 signs.
+def framed_options(icmp: bytes) -> tuple[int, tuple[OptionSpan, ...]]:
+    """Where the options of ``icmp`` start, and every option's span (offsets from there).
 
-    The options area is walked with the same TLV checks as the decoder.
+    The header must be as long as its ICMPv6 type says (RFC 4443 §2.1) and
+    the options area is walked with the same TLV checks as the decoder (RFC
+    4861 §4.6).
     """
-    icmp = bytes(icmp)
     if len(icmp) < 4:
         raise DecodeError("signed_portion", "ICMPv6 message shorter than 4 octets",
                           "RFC 4443 §2.1")
@@ -67,10 +68,20 @@ def signed_portion(icmp: bytes) -> SignedPortion:
     if len(icmp) < start:
         raise DecodeError("signed_portion", f"message shorter than its {start}-octet header",
                           REF)
+    return start, option_spans(icmp[start:])
+
+
+def signed_portion(icmp: bytes) -> SignedPortion:
+    """Split a received ICMPv6 message into the pieces RFC 3971 §5.2 signs.
+
+    The message is framed by :func:`framed_options`.
+    """
+    icmp = bytes(icmp)
+    start, spans = framed_options(icmp)
     sig_offset: int | None = None
-    for span in option_spans(icmp[start:], base=start):
+    for span in spans:
         if span.type == RsaSignatureOption.TYPE:
-            sig_offset = span.offset
+            sig_offset = start + span.offset
             break
     end = len(icmp) if sig_offset is None else sig_offset
     return SignedPortion(icmp[0], icmp[1], int.from_bytes(icmp[2:4], "big"), icmp[4:start],
