@@ -38,6 +38,7 @@ from typing import Any
 
 from rfc5269.errors import DecodeError
 from rfc5269.wire.cga_params import CgaParameters, decode_extension_fields
+from rfc5269.wire.der import der_element_length
 from rfc5269.wire.describe import remember_canonical
 from rfc5269.wire.fmip import PrRtAdv
 from rfc5269.wire.icmpv6 import with_icmpv6_checksum
@@ -71,24 +72,13 @@ def _reject() -> None:
     raise DecodeError("floor", "rejected", "")
 
 
-def _der_length(data: bytes, at: int, end: int) -> int:
-    """Length of the DER SEQUENCE at ``data[at:end]`` (definite, minimal, fitting)."""
-    if end - at < 2 or data[at] != 0x30:
+def _key_end(data: bytes, at: int, end: int) -> int:
+    """End of the CGA Parameters' DER public key at ``data[at:]``, which must lie within
+    ``end`` (the codec's own DER reading, rfc5269.wire.der)."""
+    key_end = at + der_element_length(data, at, "floor", "")
+    if key_end > end:
         _reject()
-    first = data[at + 1]
-    if first < 0x80:
-        total = 2 + first
-    else:
-        count = first & 0x7F
-        if count == 0 or count > 4 or end - at < 2 + count:
-            _reject()
-        length = _from_bytes(data[at + 2:at + 2 + count], "big")
-        if length < 0x80 or data[at + 2] == 0:
-            _reject()
-        total = 2 + count + length
-    if total > end - at:
-        _reject()
-    return total
+    return key_end
 
 
 def _checksum_and_header(data: bytes) -> tuple[IPv6Header, bytes, int, int, int, int]:
@@ -159,7 +149,7 @@ def _cga(d: bytes, pos: int, end: int, out: list[NdOption]) -> bool:
         _reject()
     modifier, prefix, collisions = _CGA.unpack_from(d, pos)
     key = pos + 29
-    key_end = key + _der_length(d, key, end - pad)
+    key_end = _key_end(d, key, end - pad)
     extensions = decode_extension_fields(d[key_end:end - pad]) if key_end < end - pad else ()
     out.append(CgaOption(CgaParameters(modifier, prefix, collisions, d[key:key_end], extensions,
                                        d[pos + 4:end - pad])))
@@ -301,7 +291,7 @@ def inlined_decode(data: bytes) -> IPv6Packet:
                 _reject()
             modifier, prefix, collisions = _CGA.unpack_from(icmp, pos)
             key = pos + 29
-            key_end = key + _der_length(icmp, key, end - pad)
+            key_end = _key_end(icmp, key, end - pad)
             extensions = (decode_extension_fields(icmp[key_end:end - pad])
                           if key_end < end - pad else ())
             out.append(CgaOption(CgaParameters(modifier, prefix, collisions, icmp[key:key_end],
